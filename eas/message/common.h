@@ -1,0 +1,52 @@
+// Helpers shared by the typed commands: required/optional children, numbers, typed errors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "eas/result.h"
+#include "eas/wbxml/document.h"
+#include "eas/wbxml/writer.h"
+
+namespace cradle::eas {
+
+// "missing element Ping:HeartbeatInterval in Ping:Ping" at the parent's offset.
+Error missingElement(Element parent, Tag tag);
+Error badValue(Element at, std::string detail);
+Error unexpectedElement(Element at, std::string_view context);
+
+// The document's root must be this tag.
+Status expectRoot(const Document& doc, Tag root);
+
+Result<std::string_view> requiredText(Element parent, Tag tag);
+std::optional<std::string_view> optionalText(Element parent, Tag tag);
+
+// Decimal unsigned integer with no sign, no spaces, no overflow.
+std::optional<uint64_t> parseUint(std::string_view text);
+Result<uint32_t> requiredUint(Element parent, Tag tag, uint32_t min = 0, uint32_t max = UINT32_MAX);
+Result<std::optional<uint32_t>> optionalUint(Element parent, Tag tag, uint32_t min = 0,
+                                             uint32_t max = UINT32_MAX);
+// EAS booleans are "0" / "1".
+Result<std::optional<bool>> optionalBool(Element parent, Tag tag);
+
+// Writes the element only when the value is present.
+void writeOptional(WbxmlWriter& w, Tag tag, const std::optional<std::string>& value);
+void writeOptional(WbxmlWriter& w, Tag tag, const std::optional<uint32_t>& value);
+void writeOptional(WbxmlWriter& w, Tag tag, const std::optional<bool>& value);
+
+// "Ping:HeartbeatInterval"
+std::string qualifiedName(Tag tag);
+
+// Decodes WBXML bytes to a Document and hands the root to a typed decoder.
+template <class T>
+Result<T> decodeWbxml(std::string_view wbxml, Result<T> (*decoder)(const Document&)) {
+  auto doc = Document::decode(wbxml);
+  if (!doc) {
+    return std::move(doc).takeError();
+  }
+  return decoder(*doc);
+}
+
+}  // namespace cradle::eas
