@@ -60,6 +60,20 @@ Result<std::string_view> requiredText(Element parent, Tag tag) {
   return e.text();
 }
 
+Result<std::string_view> requiredId(Element parent, Tag tag, std::size_t maxLength) {
+  Element e = parent.child(tag);
+  if (!e) {
+    return missingElement(parent, tag);
+  }
+  if (e.text().empty()) {
+    return badValue(e, "must not be empty");
+  }
+  if (e.text().size() > maxLength) {
+    return badValue(e, "longer than " + std::to_string(maxLength) + " bytes");
+  }
+  return e.text();
+}
+
 std::optional<std::string_view> optionalText(Element parent, Tag tag) {
   Element e = parent.child(tag);
   if (!e) {

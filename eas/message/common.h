@@ -22,6 +22,9 @@ Status expectRoot(const Document& doc, Tag root);
 
 Result<std::string_view> requiredText(Element parent, Tag tag);
 std::optional<std::string_view> optionalText(Element parent, Tag tag);
+// Required, non-empty, at most maxLength bytes: ids and keys (ServerId, CollectionId, SyncKey,
+// Ping Id) are "up to 64 characters" (MS-ASCMD 2.2.3.166, 2.2.3.181, 2.2.3.90).
+Result<std::string_view> requiredId(Element parent, Tag tag, std::size_t maxLength = 64);
 
 // Decimal unsigned integer with no sign, no spaces, no overflow.
 std::optional<uint64_t> parseUint(std::string_view text);
