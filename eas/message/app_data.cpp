@@ -12,52 +12,12 @@
 namespace cradle::eas {
 namespace {
 
-#define CRADLE_TRY(expr)                 \
-  do {                                   \
-    if (auto st_ = (expr); !st_.ok()) {  \
-      return std::move(st_).takeError(); \
-    }                                    \
-  } while (false)
 
 namespace Tg = ::cradle::eas::tag;
 
 // ---------------------------------------------------------------------------------------------
 // Reading one value
 
-Error duplicateElement(Element e) {
-  return makeError(ErrorCode::UnexpectedElement, e.offset(),
-                   "duplicate element " + qualifiedName(e.tag()));
-}
-
-Error wrongVersion(Element e, ProtocolVersion v) {
-  return makeError(ErrorCode::UnexpectedElement, e.offset(),
-                   qualifiedName(e.tag()) + " is not used in protocol " + std::string(toString(v)));
-}
-
-Status readText(Element e, std::optional<std::string>& out) {
-  if (out) {
-    return duplicateElement(e);
-  }
-  out = std::string(e.text());
-  return {};
-}
-
-Status readUint(Element e, std::optional<uint32_t>& out, uint32_t min = 0,
-                uint32_t max = UINT32_MAX) {
-  if (out) {
-    return duplicateElement(e);
-  }
-  auto v = parseUint(e.text());
-  if (!v) {
-    return badValue(e, "not a number: '" + std::string(e.text().substr(0, 32)) + "'");
-  }
-  if (*v < min || *v > max) {
-    return badValue(e, std::to_string(*v) + " is outside [" + std::to_string(min) + ", " +
-                           std::to_string(max) + "]");
-  }
-  out = static_cast<uint32_t>(*v);
-  return {};
-}
 
 // A value from a fixed set (MeetingStatus, AttendeeStatus, ...).
 Status readOneOf(Element e, std::optional<uint32_t>& out, std::initializer_list<uint32_t> allowed) {

@@ -7,15 +7,32 @@
 #include <string_view>
 
 #include "eas/result.h"
+#include "eas/version.h"
 #include "eas/wbxml/document.h"
 #include "eas/wbxml/writer.h"
 
 namespace cradle::eas {
 
+// Returns the error of a Status/Result expression from the enclosing function.
+#define CRADLE_TRY(expr)                 \
+  do {                                   \
+    if (auto st_ = (expr); !st_.ok()) {  \
+      return std::move(st_).takeError(); \
+    }                                    \
+  } while (false)
+
 // "missing element Ping:HeartbeatInterval in Ping:Ping" at the parent's offset.
 Error missingElement(Element parent, Tag tag);
 Error badValue(Element at, std::string detail);
 Error unexpectedElement(Element at, std::string_view context);
+
+Error duplicateElement(Element e);
+Error wrongVersion(Element e, ProtocolVersion v);  // element not used in this protocol version
+
+// Store one child's value into a field that must not be set yet (a second one is an error).
+Status readText(Element e, std::optional<std::string>& out);
+Status readUint(Element e, std::optional<uint32_t>& out, uint32_t min = 0,
+                uint32_t max = UINT32_MAX);
 
 // The document's root must be this tag.
 Status expectRoot(const Document& doc, Tag root);
