@@ -318,7 +318,8 @@ TEST_CASE("hostile input gives typed errors with offsets", "[eas][wbxml]") {
     CHECK(e.offset == 8);
   }
   SECTION("errors are sticky") {
-    WbxmlReader r(Header + bytes({0x01}));
+    const std::string doc = Header + bytes({0x01});  // the reader views, not copies, its input
+    WbxmlReader r(doc);
     auto first = r.next();
     REQUIRE_FALSE(first.ok());
     auto second = r.next();
