@@ -74,6 +74,29 @@ Status readUint(Element e, std::optional<uint32_t>& out, uint32_t min, uint32_t 
   return {};
 }
 
+Status onlyOnce(Element parent, std::initializer_list<Tag> allowed) {
+  uint32_t seen = 0;
+  for (Element c : parent.children()) {
+    std::size_t i = 0;
+    for (Tag t : allowed) {
+      if (t == c.tag()) {
+        break;
+      }
+      ++i;
+    }
+    if (i == allowed.size() || i >= 32) {
+      return unexpectedElement(c, qualifiedName(parent.tag()));
+    }
+    const uint32_t bit = 1u << i;
+    if ((seen & bit) != 0) {
+      return makeError(ErrorCode::UnexpectedElement, c.offset(),
+                       "second " + qualifiedName(c.tag()) + " in " + qualifiedName(parent.tag()));
+    }
+    seen |= bit;
+  }
+  return {};
+}
+
 Status expectRoot(const Document& doc, Tag root) {
   Element r = doc.root();
   if (!r) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ Error wrongVersion(Element e, ProtocolVersion v);  // element not used in this p
 Status readText(Element e, std::optional<std::string>& out);
 Status readUint(Element e, std::optional<uint32_t>& out, uint32_t min = 0,
                 uint32_t max = UINT32_MAX);
+
+// Every child of `parent` must be one of `allowed` (at most 32), each at most once.
+Status onlyOnce(Element parent, std::initializer_list<Tag> allowed);
 
 // The document's root must be this tag.
 Status expectRoot(const Document& doc, Tag root);
