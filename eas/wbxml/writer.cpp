@@ -46,10 +46,6 @@ void WbxmlWriter::switchPage(uint8_t page) {
 void WbxmlWriter::contentWritten() { lastTagPos_ = std::string::npos; }
 
 void WbxmlWriter::start(Tag tag) {
-  if (depth_ >= MaxOpen) {
-    misused_ = true;
-    return;
-  }
   contentWritten();
   switchPage(tag.page());
   lastTagPos_ = out_.size();

@@ -13,7 +13,7 @@ namespace cradle::eas {
 // Writes the EAS header (03 01 6A 00) on construction, then elements as they are started.
 // An element started and ended with nothing inside becomes an empty tag (content bit cleared).
 // Text containing a NUL byte cannot be an inline string and is written as OPAQUE instead.
-// Misuse (end() with nothing open, more than 255 open elements) is recorded and reported by
+// Misuse (end() with nothing open, text outside an element) is recorded and reported by
 // finish(); the buffer is then not a valid document. One owner, no threads.
 class WbxmlWriter {
  public:
@@ -37,7 +37,6 @@ class WbxmlWriter {
   void switchPage(uint8_t page);
   void contentWritten();
 
-  static constexpr std::size_t MaxOpen = 255;
   std::string& out_;
   uint8_t page_ = 0;
   std::size_t depth_ = 0;
