@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "eas/ascii.h"
+
 namespace cradle::eas {
 namespace {
 
@@ -42,20 +44,6 @@ constexpr std::array<CommandInfo, 24> Table = {{
     {Command::ValidateCert, "ValidateCert", true, V::V2_5, false},
     {Command::Find, "Find", true, V::V16_1, false},
 }};
-
-char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (asciiLower(a[i]) != asciiLower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 

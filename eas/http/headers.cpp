@@ -3,10 +3,10 @@
 
 #include <algorithm>
 
+#include "eas/ascii.h"
+
 namespace cradle::eas {
 namespace {
-
-char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
@@ -109,17 +109,7 @@ bool looksLikeVersion(std::string_view s) {
 
 }  // namespace
 
-bool headerNameEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (asciiLower(a[i]) != asciiLower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
+bool headerNameEquals(std::string_view a, std::string_view b) { return equalsIgnoreCase(a, b); }
 
 std::optional<std::string_view> findHeader(const HeaderList& headers, std::string_view name) {
   for (const auto& [n, v] : headers) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "eas/ascii.h"
 #include "eas/base64.h"
 
 namespace cradle::eas {
@@ -11,7 +12,6 @@ namespace {
 
 constexpr std::size_t MaxBase64Field = 255;  // every base64 length field is one byte
 
-char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool isAlnum(char c) { return isAlpha(c) || isDigit(c); }
@@ -25,18 +25,6 @@ bool isControl(char c) {
   return u < 0x20 || u == 0x7F;
 }
 bool isUnreserved(char c) { return isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (asciiLower(a[i]) != asciiLower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool startsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && equalsIgnoreCase(s.substr(0, prefix.size()), prefix);

@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "eas/ascii.h"
 #include "eas/base64.h"
 #include "eas/message/common.h"
 #include "eas/wbxml/writer.h"
@@ -107,19 +108,6 @@ std::string_view toString(FetchStore s) {
 }
 
 namespace {
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Children of `parent`: each of `once` at most once, `many` any number of times, `skipped`
 // ignored; anything else is UnexpectedElement.

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "eas/ascii.h"
 #include "eas/message/common.h"
 #include "eas/wbxml/code_pages.h"
 
@@ -588,26 +589,6 @@ std::string encodeWapProvisioningDoc(const PolicySet& set) {
 }
 
 namespace {
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') {
-      x = static_cast<char>(x - 'A' + 'a');
-    }
-    if (y >= 'A' && y <= 'Z') {
-      y = static_cast<char>(y - 'A' + 'a');
-    }
-    if (x != y) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // A strict reader for the small XML dialect of wap-provisioningdoc: elements with attributes,
 // white space between them, comments, an XML declaration; no text content, no DOCTYPE, no CDATA.

@@ -4,32 +4,13 @@
 
 #include <cassert>
 
+#include "eas/ascii.h"
 #include "eas/message/common.h"
 
 namespace cradle::eas {
 namespace {
 
 namespace T = tag::Settings;
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'a' && x <= 'z') {
-      x = static_cast<char>(x - 'a' + 'A');
-    }
-    if (y >= 'a' && y <= 'z') {
-      y = static_cast<char>(y - 'a' + 'A');
-    }
-    if (x != y) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool digitsInRange(std::string_view s, std::size_t pos, std::size_t len, int min, int max) {
   int v = 0;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "eas/ascii.h"
 #include "eas/base64.h"
 #include "eas/utf8.h"
 
@@ -245,25 +246,6 @@ bool isNameStart(char c) {
 bool isNameChar(char c) {
   const auto u = static_cast<unsigned char>(c);
   return isNameStart(c) || (u >= '0' && u <= '9') || u == '-' || u == '.';
-}
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') {
-      x = static_cast<char>(x - 'A' + 'a');
-    }
-    if (y >= 'A' && y <= 'Z') {
-      y = static_cast<char>(y - 'A' + 'a');
-    }
-    if (x != y) {
-      return false;
-    }
-  }
-  return true;
 }
 
 void appendUtf8(std::string& out, uint32_t cp) {
