@@ -105,26 +105,6 @@ Result<ApplicationData> commandData(Element command, Element collection,
   return decodeApplicationData(ad, *c, v);
 }
 
-// Checks that `e` has only children with the given tags, each at most once.
-Status onlyChildren(Element e, std::initializer_list<Tag> allowed) {
-  for (Element c : e.children()) {
-    bool ok = false;
-    for (Tag t : allowed) {
-      if (c.tag() == t) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok) {
-      return unexpectedElement(c, qualifiedName(e.tag()));
-    }
-    if (c.nextSibling(c.tag())) {
-      return duplicateElement(c.nextSibling(c.tag()));
-    }
-  }
-  return {};
-}
-
 Result<std::string> requiredChildText(Element parent, Tag t) {
   auto text = requiredText(parent, t);
   if (!text) {
@@ -179,7 +159,7 @@ Result<std::vector<SyncClientCommand>> decodeClientCommands(Element commands, El
   for (Element c : commands.children()) {
     Tag t = c.tag();
     if (t == As::Add) {
-      CRADLE_TRY(onlyChildren(c, {As::ClientId, As::ApplicationData, As::Class}));
+      CRADLE_TRY(onlyOnce(c, {As::ClientId, As::ApplicationData, As::Class}));
       auto id = requiredChildText(c, As::ClientId);
       if (!id) {
         return std::move(id).takeError();
@@ -190,7 +170,7 @@ Result<std::vector<SyncClientCommand>> decodeClientCommands(Element commands, El
       }
       out.emplace_back(SyncClientAdd{std::move(*id), std::move(*data)});
     } else if (t == As::Change) {
-      CRADLE_TRY(onlyChildren(c, {As::ServerId, As::ApplicationData}));
+      CRADLE_TRY(onlyOnce(c, {As::ServerId, As::ApplicationData}));
       auto id = requiredChildText(c, As::ServerId);
       if (!id) {
         return std::move(id).takeError();
@@ -201,7 +181,7 @@ Result<std::vector<SyncClientCommand>> decodeClientCommands(Element commands, El
       }
       out.emplace_back(SyncChange{std::move(*id), std::move(*data)});
     } else if (t == As::Delete || t == As::Fetch) {
-      CRADLE_TRY(onlyChildren(c, {As::ServerId}));
+      CRADLE_TRY(onlyOnce(c, {As::ServerId}));
       auto id = requiredChildText(c, As::ServerId);
       if (!id) {
         return std::move(id).takeError();
@@ -314,7 +294,7 @@ Result<std::vector<SyncServerCommand>> decodeServerCommands(Element commands, El
   for (Element c : commands.children()) {
     Tag t = c.tag();
     if (t == As::Add || t == As::Change) {
-      CRADLE_TRY(onlyChildren(c, {As::ServerId, As::ApplicationData, As::Class}));
+      CRADLE_TRY(onlyOnce(c, {As::ServerId, As::ApplicationData, As::Class}));
       auto id = requiredChildText(c, As::ServerId);
       if (!id) {
         return std::move(id).takeError();
@@ -329,7 +309,7 @@ Result<std::vector<SyncServerCommand>> decodeServerCommands(Element commands, El
         out.emplace_back(SyncChange{std::move(*id), std::move(*data)});
       }
     } else if (t == As::Delete || t == As::SoftDelete) {
-      CRADLE_TRY(onlyChildren(c, {As::ServerId, As::Class}));
+      CRADLE_TRY(onlyOnce(c, {As::ServerId, As::Class}));
       auto id = requiredChildText(c, As::ServerId);
       if (!id) {
         return std::move(id).takeError();
@@ -357,7 +337,7 @@ Result<std::vector<SyncResponseItem>> decodeResponses(Element responses, Element
   for (Element c : responses.children()) {
     Tag t = c.tag();
     if (t == As::Add) {
-      CRADLE_TRY(onlyChildren(c, {As::ClientId, As::ServerId, As::Status, As::Class}));
+      CRADLE_TRY(onlyOnce(c, {As::ClientId, As::ServerId, As::Status, As::Class}));
       SyncAddResponse r;
       auto id = requiredChildText(c, As::ClientId);
       if (!id) {
@@ -374,7 +354,7 @@ Result<std::vector<SyncResponseItem>> decodeResponses(Element responses, Element
       r.status = *status;
       out.emplace_back(std::move(r));
     } else if (t == As::Change || t == As::Delete) {
-      CRADLE_TRY(onlyChildren(c, {As::ServerId, As::Status}));
+      CRADLE_TRY(onlyOnce(c, {As::ServerId, As::Status}));
       auto id = requiredChildText(c, As::ServerId);
       if (!id) {
         return std::move(id).takeError();
@@ -389,7 +369,7 @@ Result<std::vector<SyncResponseItem>> decodeResponses(Element responses, Element
         out.emplace_back(SyncDeleteResponse{std::move(*id), *status});
       }
     } else if (t == As::Fetch) {
-      CRADLE_TRY(onlyChildren(c, {As::ServerId, As::Status, As::ApplicationData}));
+      CRADLE_TRY(onlyOnce(c, {As::ServerId, As::Status, As::ApplicationData}));
       SyncFetchResponse r;
       auto id = requiredChildText(c, As::ServerId);
       if (!id) {

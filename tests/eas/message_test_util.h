@@ -3,9 +3,11 @@
 
 #include <catch2/catch.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "eas/result.h"
 #include "eas/wbxml/document.h"
@@ -68,6 +70,35 @@ inline Document build(const std::function<void(WbxmlWriter&)>& body) {
   std::string out;
   WbxmlWriter w(out);
   body(w);
+  REQUIRE(w.finish().ok());
+  return decodeOrFail(out);
+}
+
+// A hand-built element tree: el(tag, {children}) or tx(tag, "text").
+struct X {
+  Tag tag;
+  std::optional<std::string> text;
+  std::vector<X> kids;
+};
+inline X el(Tag t, std::vector<X> kids = {}) { return X{t, std::nullopt, std::move(kids)}; }
+inline X tx(Tag t, std::string text) { return X{t, std::move(text), {}}; }
+
+inline void write(WbxmlWriter& w, const X& x) {
+  if (x.text) {
+    w.element(x.tag, *x.text);
+    return;
+  }
+  w.start(x.tag);
+  for (const X& k : x.kids) {
+    write(w, k);
+  }
+  w.end();
+}
+
+inline Document docOf(const X& root) {
+  std::string out;
+  WbxmlWriter w(out);
+  write(w, root);
   REQUIRE(w.finish().ok());
   return decodeOrFail(out);
 }

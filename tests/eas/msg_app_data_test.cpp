@@ -15,41 +15,16 @@
 
 using namespace cradle::eas;
 using cradle::eas::testing::decodeOrFail;
+using cradle::eas::testing::docOf;
+using cradle::eas::testing::el;
+using cradle::eas::testing::tx;
+using cradle::eas::testing::X;
 using cradle::eas::testing::errorOf;
 
 namespace {
 
 namespace T = cradle::eas::tag;
 using V = ProtocolVersion;
-
-// A hand-built element tree: el(tag, {children}) or tx(tag, "text").
-struct X {
-  Tag tag;
-  std::optional<std::string> text;
-  std::vector<X> kids;
-};
-X el(Tag t, std::vector<X> kids = {}) { return X{t, std::nullopt, std::move(kids)}; }
-X tx(Tag t, std::string text) { return X{t, std::move(text), {}}; }
-
-void write(WbxmlWriter& w, const X& x) {
-  if (x.text) {
-    w.element(x.tag, *x.text);
-    return;
-  }
-  w.start(x.tag);
-  for (const X& k : x.kids) {
-    write(w, k);
-  }
-  w.end();
-}
-
-Document docOf(const X& root) {
-  std::string out;
-  WbxmlWriter w(out);
-  write(w, root);
-  REQUIRE(w.finish().ok());
-  return decodeOrFail(out);
-}
 
 // Decodes <ApplicationData> with the given children.
 Result<ApplicationData> decodeChildren(std::vector<X> kids, ItemClass c, V v) {

@@ -14,6 +14,10 @@
 
 using namespace cradle::eas;
 using cradle::eas::testing::decodeOrFail;
+using cradle::eas::testing::docOf;
+using cradle::eas::testing::el;
+using cradle::eas::testing::tx;
+using cradle::eas::testing::X;
 using cradle::eas::testing::errorOf;
 using cradle::eas::testing::fromHex;
 using cradle::eas::testing::toHex;
@@ -23,35 +27,6 @@ namespace {
 namespace T = cradle::eas::tag;
 namespace As = cradle::eas::tag::AirSync;
 using V = ProtocolVersion;
-
-// A hand-built element tree: el(tag, {children}) or tx(tag, "text").
-struct X {
-  Tag tag;
-  std::optional<std::string> text;
-  std::vector<X> kids;
-};
-X el(Tag t, std::vector<X> kids = {}) { return X{t, std::nullopt, std::move(kids)}; }
-X tx(Tag t, std::string text) { return X{t, std::move(text), {}}; }
-
-void write(WbxmlWriter& w, const X& x) {
-  if (x.text) {
-    w.element(x.tag, *x.text);
-    return;
-  }
-  w.start(x.tag);
-  for (const X& k : x.kids) {
-    write(w, k);
-  }
-  w.end();
-}
-
-Document docOf(const X& root) {
-  std::string out;
-  WbxmlWriter w(out);
-  write(w, root);
-  REQUIRE(w.finish().ok());
-  return decodeOrFail(out);
-}
 
 SyncRequest decodeRequest(std::string_view bytes, V v, const CollectionClassLookup& lookup = {}) {
   Document d = decodeOrFail(bytes);
