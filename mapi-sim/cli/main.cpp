@@ -42,7 +42,8 @@ constexpr const char* Usage =
     "  wipe DEVICEID                        devices [notify DEVICEID URL]\n"
     "  fault delay MS [--count N]           fault unavailable N [--retry-after S]\n"
     "  fault drop-pings [--after MS]        fault refuse on|off\n"
-    "  fault drip BYTES INTERVAL_MS [--count N]   fault show   fault clear\n"
+    "  fault drip BYTES INTERVAL_MS [--count N]   fault server-error N\n"
+    "  fault show                           fault clear\n"
     "  status                               events [--since N]\n";
 
 int usage(const std::string& problem = {}) {
@@ -452,6 +453,8 @@ int command(const std::string& data, const Args& args) {
         body.set("dripBytes", std::stoll(w[2]));
         body.set("dripIntervalMs", std::stoll(w[3]));
         body.set("dripCount", std::stoll(args.get("--count", "-1")));
+      } else if (kind == "server-error" && need(3)) {
+        body.set("serverErrorCount", std::stoll(w[2]));
       } else if (kind == "show") {
         method = "GET";
         body.clear();

@@ -523,6 +523,15 @@ void EasService::process(const std::shared_ptr<net::HttpExchange>& ex, const Fau
     return;
   }
 
+  if (plan.serverError) {
+    // Fault: the command fails inside the server. Ping has its own status for it (8).
+    if (r.cmd == Command::Ping) {
+      reply(wbxmlReply(eas::encode(PingResponse{PingStatus::ServerError, {}, {}, {}})));
+    } else {
+      reply(textReply(HttpStatus::InternalServerError, "server error (injected)"));
+    }
+    return;
+  }
   CommandContext ctx{r, version, request.body, *user, device, mailbox_, *s, unixMillisNow()};
   if (r.cmd != Command::Provision) {
     if (auto gate = checkProvisioning(ctx)) {

@@ -43,6 +43,10 @@ FaultPlan Faults::planRequest() {
     plan.retryAfterSeconds = s_.retryAfterSeconds;
     return plan;
   }
+  if (s_.serverErrorCount > 0) {
+    --s_.serverErrorCount;
+    plan.serverError = true;
+  }
   if (s_.delayMs > 0 && s_.delayCount != 0) {
     plan.delayMs = s_.delayMs;
     if (s_.delayCount > 0) {
@@ -72,7 +76,7 @@ bool Faults::refuseConnections() const {
 bool Faults::anyActive() const {
   std::lock_guard lock(mutex_);
   return s_.delayMs > 0 || s_.unavailableCount > 0 || s_.dropPingsAfterMs > 0 ||
-         s_.refuseConnections || s_.dripBytes > 0;
+         s_.refuseConnections || s_.dripBytes > 0 || s_.serverErrorCount > 0;
 }
 
 std::string toJson(const FaultSettings& s) {
@@ -86,6 +90,7 @@ std::string toJson(const FaultSettings& s) {
   o.set("dripBytes", s.dripBytes);
   o.set("dripIntervalMs", s.dripIntervalMs);
   o.set("dripCount", s.dripCount);
+  o.set("serverErrorCount", s.serverErrorCount);
   std::ostringstream out;
   o.stringify(out);
   return out.str();
@@ -125,7 +130,8 @@ std::optional<FaultSettings> faultsFromJson(const std::string& json, std::string
   }
   static const char* const Known[] = {"delayMs",        "delayCount",       "unavailableCount",
                                       "retryAfterSeconds", "dropPingsAfterMs", "refuseConnections",
-                                      "dripBytes",      "dripIntervalMs",   "dripCount"};
+                                      "dripBytes",      "dripIntervalMs",   "dripCount",
+                                      "serverErrorCount"};
   for (const auto& [key, value] : *o) {
     bool known = false;
     for (const char* k : Known) {
@@ -160,7 +166,8 @@ std::optional<FaultSettings> faultsFromJson(const std::string& json, std::string
       !u32("retryAfterSeconds", s.retryAfterSeconds, 86'400) ||
       !u32("dropPingsAfterMs", s.dropPingsAfterMs, 86'400'000) ||
       !u32("dripBytes", s.dripBytes, 1 << 20) ||
-      !u32("dripIntervalMs", s.dripIntervalMs, 60'000) || !count("dripCount", s.dripCount)) {
+      !u32("dripIntervalMs", s.dripIntervalMs, 60'000) || !count("dripCount", s.dripCount) ||
+      !u32("serverErrorCount", s.serverErrorCount, U32)) {
     error = "faults: " + error;
     return std::nullopt;
   }

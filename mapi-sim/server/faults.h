@@ -20,6 +20,8 @@ struct FaultSettings {
   uint32_t dripBytes = 0;           // slow-drip responses: this many bytes ...
   uint32_t dripIntervalMs = 0;      // ... every this many ms ...
   int64_t dripCount = -1;           // ... for the next N responses (-1: until cleared)
+  uint32_t serverErrorCount = 0;    // the next N EAS commands fail inside the server: a Ping
+                                    // gets status 8, other commands HTTP 500
 };
 
 // What to do with one EAS response, decided when the request arrives.
@@ -29,6 +31,7 @@ struct FaultPlan {
   uint32_t delayMs = 0;
   uint32_t dripBytes = 0;
   uint32_t dripIntervalMs = 0;
+  bool serverError = false;
 };
 
 // Thread-safe holder; counters decrement as requests consume them.

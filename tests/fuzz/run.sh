@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/cradle-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM
 status=0
-for target in fuzz-wbxml-decoder fuzz-xml-reader; do
+for target in fuzz-wbxml-decoder fuzz-xml-reader fuzz-http-parser; do
   mkdir -p "$scratch/$target"
   dict=""
   if [ -f "$here/$target.dict" ]; then

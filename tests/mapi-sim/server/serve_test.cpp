@@ -225,7 +225,7 @@ TEST_CASE("mapi-sim syncs all four data types, initial and incremental", "[mapi-
   CHECK(std::get<eas::EmailItem>(add.data).subject == "Second");
 }
 
-TEST_CASE("mapi-sim Ping statuses 1 to 7", "[mapi-sim][serve][ping]") {
+TEST_CASE("mapi-sim Ping statuses 1 to 8", "[mapi-sim][serve][ping]") {
   Sim s;
   EasClient c = s.ready("DEV4PING");
   const std::string inbox = c.folderId(FolderType::Inbox);
@@ -323,6 +323,11 @@ TEST_CASE("mapi-sim Ping statuses 1 to 7", "[mapi-sim][serve][ping]") {
     REQUIRE(created.ok());
     CHECK(created->status == eas::FolderCreateStatus::Success);
     CHECK(held.get().status == PingStatus::FolderSyncRequired);
+  }
+  SECTION("8: a failure inside the server") {
+    s.sim.ok({"fault", "server-error", "1"});
+    CHECK(c.ping(pingFor(inbox, 1)).status == PingStatus::ServerError);
+    CHECK(c.ping(pingFor(inbox, 1)).status == PingStatus::Expired);
   }
   SECTION("a newer Ping from the same device ends the older one") {
     auto first = std::async(std::launch::async, [&] { return c.ping(pingFor(inbox, 30)); });
