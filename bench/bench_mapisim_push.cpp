@@ -3,7 +3,10 @@
 // a mail that wakes every device, at several device counts. Baseline in the same run: the same
 // held requests through nginx as a plain reverse proxy (memory per held request), when nginx is
 // installed.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -257,6 +260,59 @@ bool waitUntil(const std::function<bool()>& done, std::chrono::seconds limit) {
   return done();
 }
 
+uint16_t freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// nginx as a plain reverse proxy (one process, no master), the baseline for memory per held
+// request; proxy_read_timeout above the heartbeat.
+struct Nginx {
+  Child child;
+  uint16_t port = 0;
+  bool start(const std::string& dir, const net::Endpoint& upstream) {
+    if (::access("/usr/sbin/nginx", X_OK) != 0) {
+      return false;
+    }
+    port = freePort();
+    std::filesystem::create_directories(dir + "/tmp");
+    std::ofstream conf(dir + "/nginx.conf");
+    conf << "daemon off;\nmaster_process off;\nworker_processes 1;\n"
+         << "worker_rlimit_nofile 20000;\npid " << dir << "/nginx.pid;\nerror_log " << dir
+         << "/error.log warn;\nevents { worker_connections 19500; }\nhttp {\n"
+         << "  access_log off;\n  client_body_temp_path " << dir << "/tmp/body;\n"
+         << "  proxy_temp_path " << dir << "/tmp/proxy;\n  fastcgi_temp_path " << dir
+         << "/tmp/fastcgi;\n  uwsgi_temp_path " << dir << "/tmp/uwsgi;\n  scgi_temp_path "
+         << dir << "/tmp/scgi;\n  upstream sim { server " << upstream.host << ":"
+         << upstream.port << "; keepalive 64; }\n  server {\n    listen 127.0.0.1:" << port
+         << ";\n    location / {\n      proxy_pass http://sim;\n"
+         << "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
+         << "      proxy_read_timeout 3700s;\n    }\n  }\n}\n";
+    conf.close();
+    child.start({"/usr/sbin/nginx", "-p", dir, "-c", dir + "/nginx.conf"}, dir, "nginx");
+    for (int i = 0; i < 200; ++i) {
+      net::BlockingHttpClient probe(net::Endpoint{false, "127.0.0.1", port},
+                                    nullptr, std::chrono::milliseconds(200));
+      net::HttpRequest r;
+      r.method = "OPTIONS";
+      r.target = "/";
+      if (probe.send(r).ok()) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::cerr << "nginx did not start: " << child.output();
+    return false;
+  }
+};
+
 struct Figures {
   int devices = 0;
   int held = 0;
@@ -264,6 +320,8 @@ struct Figures {
   double idleCpuPercent = 0;
   double oneP50 = 0, oneP99 = 0;
   double allP50 = 0, allP99 = 0, allMax = 0;
+  int nginxHeld = 0;         // held requests in the baseline run (0: no baseline)
+  double nginxKibPerHeld = 0;
 };
 
 // Runs one device count against a fresh mapi-sim; crowd devices all belong to one user, so one
@@ -415,8 +473,53 @@ bool runCount(int devices, int rounds, Figures& out) {
     for (auto& d : crowd) {
       d->conn->close();
     }
-    solo.conn->close();
   });
+  waitUntil([&] { return admin.held() <= 1; }, std::chrono::seconds(60));
+
+  // Baseline: the same held requests through nginx, which then holds two sockets per device
+  // (the load client and this machine's 20,000-descriptor limit cap it at 9,000).
+  const int viaNginx = devices >= 100 ? std::min(devices, 9000) : 0;  // RSS noise below
+  Nginx nginx;
+  if (viaNginx > 0 && nginx.start(dir.path() + "/nginx", *net::parseEndpoint(easUrl))) {
+    const long nginxBefore = rssKiB(nginx.child.pid());
+    Load proxied(loop, net::Endpoint{false, "127.0.0.1", nginx.port}, 3000);
+    std::vector<std::unique_ptr<Device>> second;
+    for (int i = 0; i < viaNginx; ++i) {
+      auto d = std::make_unique<Device>();
+      d->user = "crowd";
+      d->id = "NGINX" + std::to_string(i);
+      d->folder = inbox;
+      second.push_back(std::move(d));
+    }
+    for (std::size_t i = 0; i < second.size(); i += 200) {
+      const std::size_t end = std::min(i + 200, second.size());
+      loop.post([&, i, end] {
+        for (std::size_t j = i; j < end; ++j) {
+          proxied.add(second[j].get());
+        }
+      });
+      waitUntil([&] {
+        return proxied.parked.load() + proxied.failures.load() >= static_cast<int>(end);
+      }, std::chrono::seconds(120));
+    }
+    waitUntil([&] { return admin.held() >= viaNginx + 1 || proxied.failures.load() > 0; },
+              std::chrono::seconds(120));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    out.nginxHeld = admin.held() - 1;
+    out.nginxKibPerHeld =
+        static_cast<double>(rssKiB(nginx.child.pid()) - nginxBefore) / viaNginx;
+    if (proxied.failures.load() > 0) {
+      std::cerr << "baseline: " << proxied.failures.load() << " devices failed through nginx\n";
+    }
+    loop.post([&] {
+      for (auto& d : second) {
+        d->conn->close();
+      }
+    });
+    waitUntil([&] { return admin.held() <= 1; }, std::chrono::seconds(60));
+    nginx.child.stop(SIGTERM);
+  }
+  loop.post([&] { solo.conn->close(); });
   sim.stop(SIGTERM);
   loop.stop();
   loopThread.join();
@@ -452,8 +555,9 @@ int main(int argc, char** argv) {
   limit.rlim_cur = limit.rlim_max;
   ::setrlimit(RLIMIT_NOFILE, &limit);
 
-  std::printf("%8s %8s %12s %9s %10s %10s %10s %10s\n", "devices", "held", "KiB/held", "idle CPU",
-              "one p50", "one p99", "all p50", "all p99");
+  std::printf("%8s %8s %10s %9s %9s %9s %9s %9s %12s %8s\n", "devices", "held", "KiB/held",
+              "idle CPU", "one p50", "one p99", "all p50", "all p99", "nginx KiB/h",
+              "ratio");
   int status = 0;
   for (int n : counts) {
     Figures f;
@@ -461,8 +565,13 @@ int main(int argc, char** argv) {
       status = 1;
       continue;
     }
-    std::printf("%8d %8d %12.2f %8.2f%% %8.2fms %8.2fms %8.1fms %8.1fms\n", f.devices, f.held,
+    std::printf("%8d %8d %10.2f %8.2f%% %7.2fms %7.2fms %7.1fms %7.1fms", f.devices, f.held,
                 f.kibPerPing, f.idleCpuPercent, f.oneP50, f.oneP99, f.allP50, f.allP99);
+    if (f.nginxHeld > 0) {
+      std::printf(" %12.2f %8.2f\n", f.nginxKibPerHeld, f.kibPerPing / f.nginxKibPerHeld);
+    } else {
+      std::printf(" %12s %8s\n", "-", "-");
+    }
     std::fflush(stdout);
   }
   return status;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Cradle needs for a profile (build, demo, test) when they are missing.
+# Installs the Debian packages Cradle needs for a profile (build, demo, test, bench) when they are missing.
 #
-#   scripts/install-deps.sh build|demo|test
+#   scripts/install-deps.sh build|demo|test|bench
 #
 # Prints nothing when everything is present. As root it installs what is missing with apt-get;
 # otherwise it prints the one `sudo apt-get install ...` line to run and exits with status 1.
@@ -32,8 +32,13 @@ test_packages=(
   libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang 14
 )
 
+# The bench profile (bench/README.md) is the test profile plus these.
+bench_packages=(
+  nginx               # the reverse-proxy baseline for held requests
+)
+
 usage() {
-  echo "usage: $0 build|demo|test" >&2
+  echo "usage: $0 build|demo|test|bench" >&2
   exit 2
 }
 
@@ -42,6 +47,10 @@ case "$1" in
   build) wanted=("${build_packages[@]}") ;;
   demo) wanted=("${build_packages[@]}" "${demo_packages[@]}") ;;
   test) wanted=("${build_packages[@]}" "${demo_packages[@]}" "${test_packages[@]}") ;;
+  bench)
+    wanted=("${build_packages[@]}" "${demo_packages[@]}" "${test_packages[@]}"
+      "${bench_packages[@]}")
+    ;;
   *) usage ;;
 esac
 
