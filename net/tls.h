@@ -43,7 +43,8 @@ class TlsContext {
 class TlsSession {
  public:
   // Client: peerName is checked against the certificate (DNS name or IP address) and sent as SNI
-  // when it is a DNS name.
+  // when it is a DNS name. A client without a peerName is failed() at once: the name is always
+  // verified. Matching uses the subjectAltName only (RFC 6125), never the CN when SANs exist.
   TlsSession(std::shared_ptr<TlsContext> ctx, std::string peerName = {});
   ~TlsSession();
   TlsSession(const TlsSession&) = delete;
@@ -51,17 +52,21 @@ class TlsSession {
 
   // Client: produce the ClientHello (then takeEncrypted()). No-op for a server.
   void start();
-  // Ciphertext received from the peer. Returns false when the session failed.
+  // Ciphertext received from the peer, in pieces of any size. Decrypts at once (so peerClosed()
+  // is current afterwards). Returns false when the session failed.
   bool feedEncrypted(std::string_view bytes);
-  // Appends decrypted bytes available so far to out; returns how many were appended.
+  // Appends decrypted bytes available so far to out; returns how many were appended. Bytes
+  // decrypted before a failure are still handed out.
   std::size_t readPlain(std::string& out);
-  // Queues plaintext; before the handshake is done it is buffered and sent afterwards.
+  // Queues plaintext; before the handshake is done it is buffered and sent afterwards. Returns
+  // false once the session failed or shutdown() was called.
   bool writePlain(std::string_view bytes);
   // Moves the ciphertext to send (handshake records, application data, alerts) into out.
   // Returns true when something was appended.
   bool takeEncrypted(std::string& out);
   bool hasEncrypted() const;
-  // Sends close_notify (then takeEncrypted()).
+  // Sends close_notify (then takeEncrypted()) after any queued plaintext; before the handshake
+  // finished it follows the handshake. Reading goes on (half-close) until peerClosed().
   void shutdown();
 
   bool handshakeDone() const;

@@ -25,11 +25,14 @@ bool issueServerCertificate(const CaFiles& ca, const std::vector<std::string>& n
                             std::string& error);
 
 // True when certFile exists, parses, is signed by the CA in caCertFile, is valid for at least
-// `minDaysLeft` more days and covers every one of names. Used to reuse files across restarts.
+// `minDaysLeft` more days (the CA too) and covers every one of names in its subjectAltName (as
+// a TLS client checks them). Certificates after the leaf in certFile must be that CA. Used to
+// reuse files across restarts.
 bool certificateUsable(const std::string& certFile, const std::string& caCertFile,
                        const std::vector<std::string>& names, int minDaysLeft);
 
-// The SHA-256 fingerprint of a PEM certificate, "AB:CD:..." (for logs and the tray); empty on error.
+// The SHA-256 fingerprint of a PEM certificate, "AB:CD:..." (for logs and the tray); empty on
+// error.
 std::string certificateFingerprint(const std::string& certFile);
 
 }  // namespace cradle::net
