@@ -6,17 +6,6 @@
 namespace mapisim {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // Same attachment rule as mime::attachments(): such a part is not the message text.
 bool isAttachment(const mime::Entity& e, bool isRoot) {
@@ -137,11 +126,11 @@ std::vector<std::string> parseAddressList(std::string_view value) {
   tokens.push_back(cur);
   std::vector<std::string> out;
   for (const std::string& t : tokens) {
-    std::string_view v = trim(t);
+    std::string_view v = cradle::eas::trimAsciiSpace(t);
     const auto lt = v.rfind('<');
     if (lt != std::string_view::npos) {
       const auto gt = v.find('>', lt);
-      v = trim(
+      v = cradle::eas::trimAsciiSpace(
           v.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1));
     }
     if (v.find('@') != std::string_view::npos && v.find(' ') == std::string_view::npos) {

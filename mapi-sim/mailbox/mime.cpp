@@ -15,38 +15,8 @@ namespace {
 using cradle::eas::asciiLower;
 using cradle::eas::equalsIgnoreCase;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = asciiLower(c);
-  }
-  return out;
-}
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 void appendUtf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -115,8 +85,8 @@ struct HeaderParams {
 std::string percentDecode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2]));
+    if (s[i] == '%' && i + 2 < s.size() && cradle::eas::hexDigitValue(s[i + 1]) >= 0 && cradle::eas::hexDigitValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(cradle::eas::hexDigitValue(s[i + 1]) * 16 + cradle::eas::hexDigitValue(s[i + 2]));
       i += 2;
     } else {
       out += s[i];
@@ -148,15 +118,15 @@ HeaderParams parseParams(std::string_view text) {
         ++i;
       }
     }
-    return std::string(trim(token));
+    return std::string(cradle::eas::trimAsciiSpace(token));
   };
-  out.value = lower(readToken(false));
+  out.value = cradle::eas::asciiLowerCopy(readToken(false));
   // Continuations of RFC 2231 parameters, collected in order of appearance.
   std::vector<std::pair<std::string, std::string>> extended;
   std::vector<std::pair<std::string, bool>> extendedCharset;
   while (i < text.size() && out.params.size() < 64) {
     ++i;  // ';'
-    std::string name = lower(readToken(true));
+    std::string name = cradle::eas::asciiLowerCopy(readToken(true));
     std::string value;
     if (i < text.size() && text[i] == '=') {
       ++i;
@@ -180,7 +150,7 @@ HeaderParams parseParams(std::string_view text) {
         const auto q2 = q1 == std::string::npos ? q1 : value.find('\'', q1 + 1);
         std::string charset;
         if (q2 != std::string::npos) {
-          charset = lower(value.substr(0, q1));
+          charset = cradle::eas::asciiLowerCopy(value.substr(0, q1));
           value = value.substr(q2 + 1);
         }
         extendedCharset.emplace_back(base + "\t" + charset, true);
@@ -242,7 +212,7 @@ void parseMultipart(std::string_view body, std::string_view boundary, std::size_
     if (line.size() < delimiter.size() || line.compare(0, delimiter.size(), delimiter) != 0) {
       continue;
     }
-    const std::string_view rest = trim(line.substr(delimiter.size()));
+    const std::string_view rest = cradle::eas::trimAsciiSpace(line.substr(delimiter.size()));
     const bool isClose = rest == "--";
     if (!rest.empty() && !isClose) {
       continue;  // a longer boundary that merely starts with ours
@@ -315,10 +285,10 @@ void parseEntity(std::string_view text, std::size_t depth, const Limits& limits,
         continue;
       }
       out.headers.emplace_back(std::string(line.substr(0, colon)),
-                               std::string(trim(line.substr(colon + 1))));
+                               std::string(cradle::eas::trimAsciiSpace(line.substr(colon + 1))));
     }
     for (auto& h : out.headers) {
-      h.second = std::string(trim(h.second));
+      h.second = std::string(cradle::eas::trimAsciiSpace(h.second));
     }
     body = text.substr(std::min(pos, text.size()));
   }
@@ -329,7 +299,7 @@ void parseEntity(std::string_view text, std::size_t depth, const Limits& limits,
     if (p.value.find('/') != std::string::npos && p.value.find(' ') == std::string::npos) {
       out.contentType = p.value;
     }
-    out.charset = lower(p.get("charset"));
+    out.charset = cradle::eas::asciiLowerCopy(p.get("charset"));
     boundary = p.get("boundary");
     out.fileName = decodeHeader(p.get("name"));
   }
@@ -341,14 +311,14 @@ void parseEntity(std::string_view text, std::size_t depth, const Limits& limits,
     }
   }
   if (auto cid = out.header("Content-ID")) {
-    std::string_view id = trim(*cid);
+    std::string_view id = cradle::eas::trimAsciiSpace(*cid);
     if (id.size() >= 2 && id.front() == '<' && id.back() == '>') {
       id = id.substr(1, id.size() - 2);
     }
     out.contentId = std::string(id);
   }
   if (auto cte = out.header("Content-Transfer-Encoding")) {
-    out.transferEncoding = lower(trim(*cte));
+    out.transferEncoding = cradle::eas::asciiLowerCopy(cradle::eas::trimAsciiSpace(*cte));
   }
 
   if (out.isMultipart()) {
@@ -470,8 +440,8 @@ std::string decodeQuotedPrintable(std::string_view text) {
     if (j >= text.size()) {
       break;  // "=" at the very end: a soft break before nothing
     }
-    if (i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+    if (i + 2 < text.size() && cradle::eas::hexDigitValue(text[i + 1]) >= 0 && cradle::eas::hexDigitValue(text[i + 2]) >= 0) {
+      out += static_cast<char>(cradle::eas::hexDigitValue(text[i + 1]) * 16 + cradle::eas::hexDigitValue(text[i + 2]));
       i += 2;
     } else {
       out += c;  // a lone "=": kept literally (RFC 2045 6.7 note 1)
@@ -513,7 +483,7 @@ std::string decodeBase64(std::string_view text) {
 }
 
 std::string toUtf8(std::string_view bytes, std::string_view charset) {
-  const std::string cs = lower(trim(charset));
+  const std::string cs = cradle::eas::asciiLowerCopy(cradle::eas::trimAsciiSpace(charset));
   const bool latin1 = cs == "iso-8859-1" || cs == "iso8859-1" || cs == "latin1" ||
                       cs == "latin-1" || cs == "l1" || cs == "iso_8859-1" || cs == "cp819";
   const bool cp1252 = cs == "windows-1252" || cs == "cp1252";
@@ -557,7 +527,7 @@ std::string decodeHeader(std::string_view value) {
       const auto q2 = q1 == std::string_view::npos ? q1 : value.find('?', q1 + 1);
       const auto end = q2 == std::string_view::npos ? q2 : value.find("?=", q2 + 1);
       if (end != std::string_view::npos && q2 == q1 + 2 && end - i <= 1024) {
-        std::string charset = lower(value.substr(i + 2, q1 - i - 2));
+        std::string charset = cradle::eas::asciiLowerCopy(value.substr(i + 2, q1 - i - 2));
         if (const auto star = charset.find('*'); star != std::string::npos) {
           charset.resize(star);  // RFC 2231 language suffix
         }
@@ -572,8 +542,8 @@ std::string decodeHeader(std::string_view value) {
             if (payload[k] == '_') {
               raw += ' ';
             } else if (payload[k] == '=' && k + 2 < payload.size() &&
-                       hexValue(payload[k + 1]) >= 0 && hexValue(payload[k + 2]) >= 0) {
-              raw += static_cast<char>(hexValue(payload[k + 1]) * 16 + hexValue(payload[k + 2]));
+                       cradle::eas::hexDigitValue(payload[k + 1]) >= 0 && cradle::eas::hexDigitValue(payload[k + 2]) >= 0) {
+              raw += static_cast<char>(cradle::eas::hexDigitValue(payload[k + 1]) * 16 + cradle::eas::hexDigitValue(payload[k + 2]));
               k += 2;
             } else {
               raw += payload[k];
@@ -621,15 +591,15 @@ std::vector<std::string> displayNames(std::string_view addressList) {
   bool quoted = false;
   int angle = 0;
   auto flush = [&]() {
-    std::string_view entry = trim(current);
+    std::string_view entry = cradle::eas::trimAsciiSpace(current);
     if (!entry.empty()) {
       std::string name;
       const auto lt = entry.find('<');
       if (lt != std::string_view::npos) {
-        name = std::string(trim(entry.substr(0, lt)));
+        name = std::string(cradle::eas::trimAsciiSpace(entry.substr(0, lt)));
         if (name.empty()) {
           const auto gt = entry.find('>', lt);
-          name = std::string(trim(entry.substr(
+          name = std::string(cradle::eas::trimAsciiSpace(entry.substr(
               lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1)));
         }
       } else {
@@ -673,7 +643,7 @@ std::string stripTags(std::string_view html) {
       if (close == std::string_view::npos) {
         break;
       }
-      const std::string tag = lower(html.substr(i + 1, close - i - 1));
+      const std::string tag = cradle::eas::asciiLowerCopy(html.substr(i + 1, close - i - 1));
       i = close + 1;
       if (tag.rfind("script", 0) == 0 || tag.rfind("style", 0) == 0) {
         const std::string endTag = tag.rfind("script", 0) == 0 ? "</script" : "</style";
@@ -684,7 +654,7 @@ std::string stripTags(std::string_view html) {
           if (lt == std::string_view::npos) {
             break;
           }
-          if (lower(html.substr(lt, endTag.size())) == endTag) {
+          if (cradle::eas::asciiLowerCopy(html.substr(lt, endTag.size())) == endTag) {
             found = lt;
             break;
           }
@@ -736,7 +706,7 @@ std::string stripTags(std::string_view html) {
     }
     collapsed += c == '\t' ? ' ' : c;
   }
-  return std::string(trim(collapsed));
+  return std::string(cradle::eas::trimAsciiSpace(collapsed));
 }
 
 std::string encodeQuotedPrintable(std::string_view bytes) {

@@ -8,6 +8,8 @@
 
 #include <vector>
 
+#include "eas/ascii.h"
+
 namespace mapisim {
 namespace {
 
@@ -33,18 +35,6 @@ std::string toHex(std::string_view bytes) {
   return out;
 }
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 bool fromHex(std::string_view hex, std::string& out) {
   if (hex.size() % 2 != 0) {
@@ -52,8 +42,8 @@ bool fromHex(std::string_view hex, std::string& out) {
   }
   out.clear();
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hexValue(hex[i]);
-    const int lo = hexValue(hex[i + 1]);
+    const int hi = cradle::eas::hexDigitValue(hex[i]);
+    const int lo = cradle::eas::hexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) {
       return false;
     }

@@ -1,6 +1,8 @@
 // EventLog: in-memory ring of events plus an append-only text file.
 #include "mapi-sim/server/event_log.h"
 
+#include "mapi-sim/mailbox/mail_builder.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -16,16 +18,7 @@ int64_t unixMillisNow() {
       .count();
 }
 
-std::string isoTime(int64_t unixMillis) {
-  const time_t seconds = static_cast<time_t>(unixMillis / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(unixMillis % 1000));
-  return buf;
-}
+std::string isoTime(int64_t unixMillis) { return formatEasTime(unixMillis); }
 
 EventLog::EventLog(std::string path, std::size_t capacity)
     : path_(std::move(path)), capacity_(capacity) {}
