@@ -14,6 +14,7 @@
 #include "eas/wbxml/xml_text.h"
 #include "eas/message/ping.h"
 #include "eas/message/provision.h"
+#include "eas/message/settings.h"
 #include "eas/message/sync.h"
 #include "eas/wbxml/document.h"
 #include "net/event_loop.h"
@@ -540,4 +541,23 @@ TEST_CASE("mapi-sim AUTD notifications reach the device's SMS gateway", "[mapi-s
   CHECK(hits.load() == 1);
   loop.stop();
   loopThread.join();
+}
+
+TEST_CASE("mapi-sim shows a device's Settings DeviceInformation in `devices`",
+          "[mapi-sim][serve][settings]") {
+  Sim s;
+  EasClient c = s.ready("DEV12INFO", ProtocolVersion::V12_1);
+  eas::SettingsRequest request;
+  eas::DeviceInformation info;
+  info.model = "HTC Hermes";
+  info.os = "Windows Mobile 6.1";
+  info.friendlyName = "Alice's phone";
+  request.deviceInformation = info;
+  auto r = c.post(Command::Settings, eas::encode(request));
+  REQUIRE(r.ok());
+  CHECK(r.response->status == 200);
+  const std::string devices = s.sim.ok({"devices"});
+  CHECK(devices.find("HTC Hermes") != std::string::npos);
+  CHECK(devices.find("Windows Mobile 6.1") != std::string::npos);
+  CHECK(devices.find("DEV12INFO") != std::string::npos);
 }
