@@ -1,0 +1,102 @@
+// Relay: authenticates a device request against the store and forwards it to the upstream EAS
+// server with the stored credential, passing the answer back unchanged.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "bridge/control/control_server.h"
+#include "bridge/store/store.h"
+#include "bridge/upstream/upstream_client.h"
+#include "eas/http/request.h"
+#include "net/event_loop.h"
+#include "net/http_server.h"
+
+namespace cradle::bridge {
+
+struct RelayOptions {
+  std::chrono::seconds retryAfter{60};        // upstream unreachable / TLS refused
+  std::chrono::seconds staleRetryAfter{300};  // upstream credential refused (stale)
+  std::chrono::seconds requestTimeout{120};   // every command but Ping
+  // MS-ASCMD 2.2.3.79.1: Ping without HeartbeatInterval; the upstream timeout is the heartbeat
+  // plus pingMargin.
+  uint32_t defaultPingHeartbeat = 3540;
+  std::chrono::seconds pingMargin{120};
+};
+
+// The device-facing request handler (bridge/listener feeds it). Per request:
+//   - eas::parseRequest (malformed: 400), Basic authentication with the device secret
+//     (missing, unpaired or wrong: 401 with WWW-Authenticate; revoked: 403), never relayed
+//     unless all of it passed; OPTIONS (no device id) accepts a secret of any active
+//     partnership of the Basic user;
+//   - the upstream request is rebuilt (same method, the target in the same query form through
+//     eas::buildTarget, the EAS headers passed through, Authorization replaced by the stored
+//     credential) and its answer goes back unchanged;
+//   - upstream failures become 503 + Retry-After and an event in plain words (once per change
+//     of the device's last error); an upstream 401 marks the credential stale and, while
+//     stale, nothing goes upstream for that user: commands get 503, Pings are held locally for
+//     their heartbeat and end with status 1.
+// Loop thread for handle()/shutdown(); liveStatus() and credentialUpdated() from any thread.
+// Store calls run on the loop thread (short reads; moving them off the loop is for later).
+class Relay {
+ public:
+  Relay(net::EventLoop& loop, Store& store, RelayOptions options = {});
+  ~Relay();
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  void handle(std::shared_ptr<net::HttpExchange> exchange);
+  // Answers every exchange still waiting (Ping: status 1, others 503) and cancels upstream work;
+  // later requests get 503.
+  void shutdown();
+
+  std::vector<DeviceLiveStatus> liveStatus() const;
+  // The credential of user was replaced: held stale Pings of that user end now (status 1) so
+  // their devices come back and are relayed again.
+  void credentialUpdated(const std::string& user);
+
+ private:
+  struct Pending {
+    std::shared_ptr<net::HttpExchange> exchange;
+    std::string deviceId;
+    std::string user;
+    bool ping = false;
+    UpstreamClient::RequestId upstream = 0;  // 0: held locally (stale credential)
+    net::EventLoop::TimerId timer = 0;
+  };
+  struct DeviceInfo {
+    int pingsInFlight = 0;
+    std::string lastError;
+  };
+
+  void handleOptions(const std::shared_ptr<net::HttpExchange>& exchange);
+  void handlePost(const std::shared_ptr<net::HttpExchange>& exchange);
+  void relay(const std::shared_ptr<net::HttpExchange>& exchange, const Partnership& p,
+             const eas::EasRequest* parsed);
+  void finishUpstream(uint64_t key, net::HttpResult result, const Partnership& p);
+  void holdStalePing(const std::shared_ptr<net::HttpExchange>& exchange, const Partnership& p,
+                     uint32_t heartbeat);
+  void answerUnavailable(const std::shared_ptr<net::HttpExchange>& exchange, bool ping,
+                         std::chrono::seconds retryAfter, bool heldPing);
+  void noteError(const Partnership& p, const std::string& kind, const std::string& text);
+  void clearError(const std::string& deviceId);
+  void trackPing(const std::string& deviceId, int delta);
+  void addEvent(const std::string& deviceId, const std::string& kind, const std::string& text);
+
+  net::EventLoop& loop_;
+  Store& store_;
+  RelayOptions options_;
+  UpstreamClient upstream_;
+  bool stopping_ = false;
+  uint64_t nextKey_ = 1;
+  std::map<uint64_t, Pending> pending_;  // loop thread
+  mutable std::mutex mutex_;             // guards devices_
+  std::map<std::string, DeviceInfo> devices_;
+};
+
+}  // namespace cradle::bridge
