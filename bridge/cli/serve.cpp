@@ -95,7 +95,11 @@ int runServe(const std::vector<std::string>& args) {
   ::signal(SIGPIPE, SIG_IGN);
 
   net::EventLoop loop;
-  Relay relay(loop, *store);
+  RelayOptions relayOptions;
+  relayOptions.pushHub = config->pushHub;
+  relayOptions.hub.upstreamHeartbeat = config->upstreamHeartbeat;
+  relayOptions.hub.upstreamHeartbeatMin = config->upstreamHeartbeatMin;
+  Relay relay(loop, *store, relayOptions);
   DeviceListener listener(loop, relay);
   if (!listener.start(*config, error)) {
     return fail(error);

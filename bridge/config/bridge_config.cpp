@@ -114,6 +114,9 @@ std::optional<BridgeConfig> loadBridgeConfig(const ConfigSources& sources, std::
     defaults->setString("plainHttp", "false");
     defaults->setString("allowPlainHttp", "false");
     defaults->setString("certNames", "");
+    defaults->setString("pushHub", "true");
+    defaults->setString("upstreamHeartbeat", "3540");
+    defaults->setString("upstreamHeartbeatMin", "60");
     config->add(defaults, DefaultsPriority);
 
     if (!sources.systemFile.empty() && ::access(sources.systemFile.c_str(), F_OK) == 0) {
@@ -169,6 +172,21 @@ std::optional<BridgeConfig> loadBridgeConfig(const ConfigSources& sources, std::
       return std::nullopt;
     }
     out.certNames = splitList(config->getString("certNames"));
+    if (!parseBool("pushHub", config->getString("pushHub"), out.pushHub, error)) {
+      return std::nullopt;
+    }
+    for (auto [key, target] : {std::pair{"upstreamHeartbeat", &out.upstreamHeartbeat},
+                               std::pair{"upstreamHeartbeatMin", &out.upstreamHeartbeatMin}}) {
+      const std::string text = config->getString(key);
+      if (text.empty() || text.size() > 5 ||
+          text.find_first_not_of("0123456789") != std::string::npos || std::stoul(text) < 1 ||
+          std::stoul(text) > 86400) {
+        error = std::string("config: ") + key + " must be seconds from 1 to 86400, not \"" + text +
+                "\"";
+        return std::nullopt;
+      }
+      *target = static_cast<uint32_t>(std::stoul(text));
+    }
     if (out.plainHttp && !out.allowPlainHttp && !isLoopbackHost(out.listen.host)) {
       error = "config: plain HTTP on the non-loopback address " + out.listen.host +
               " would expose device secrets; use TLS or set allowPlainHttp=true";

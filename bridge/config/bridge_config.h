@@ -29,10 +29,14 @@ struct BridgeConfig {
   bool plainHttp = false;              // serve devices over plain HTTP instead of HTTPS
   bool allowPlainHttp = false;         // permits plainHttp on a non-loopback address
   std::vector<std::string> certNames;  // extra names for the device-facing certificate
+  bool pushHub = true;                 // heartbeat proxying (bridge/push_hub)
+  uint32_t upstreamHeartbeat = 3540;   // H_up at start and its upper bound (seconds)
+  uint32_t upstreamHeartbeatMin = 60;  // H_up never adapts below this (seconds)
 };
 
 // Where each layer comes from. Keys (file and flag alike): listen, control, plainHttp,
-// allowPlainHttp, certNames (comma-separated). Environment: CRADLE_LISTEN, CRADLE_CONTROL.
+// allowPlainHttp, certNames (comma-separated), pushHub, upstreamHeartbeat,
+// upstreamHeartbeatMin (seconds, 1..86400). Environment: CRADLE_LISTEN, CRADLE_CONTROL.
 struct ConfigSources {
   std::string stateDir;
   std::string systemFile = "/etc/cradle/cradle.properties";  // read when it exists

@@ -1,6 +1,7 @@
 // Relay: device authentication, request rebuilding and upstream answer mapping.
 #include "bridge/relay/relay.h"
 
+#include <algorithm>
 #include <cctype>
 #include <exception>
 #include <utility>
@@ -9,6 +10,8 @@
 #include "eas/base64.h"
 #include "eas/http/headers.h"
 #include "eas/message/ping.h"
+#include "eas/message/sync.h"
+#include "eas/wbxml/document.h"
 
 namespace cradle::bridge {
 
@@ -126,7 +129,17 @@ bool looksLikeTls(const std::string& error) {
 }  // namespace
 
 Relay::Relay(net::EventLoop& loop, Store& store, RelayOptions options)
-    : loop_(loop), store_(store), options_(options), upstream_(loop) {}
+    : loop_(loop), store_(store), options_(options), upstream_(loop) {
+  if (options_.pushHub) {
+    hub_ = std::make_unique<PushHub>(loop_, store_, upstream_, options_.hub,
+                                     [this](const std::string& deviceId) {
+                                       auto found = store_.partnership(deviceId);
+                                       if (found.ok() && found->has_value()) {
+                                         markStale(**found);
+                                       }
+                                     });
+  }
+}
 
 Relay::~Relay() = default;
 
@@ -282,6 +295,35 @@ void Relay::relay(const std::shared_ptr<net::HttpExchange>& exchange, const Part
                                                                          (*credential)->password));
   out.body = in.body;
 
+  if (ping && hub_) {
+    auto body = eas::decodePingRequestBody(in.body);
+    if (body.ok()) {
+      out.body.clear();
+      hub_->devicePing(exchange, p.deviceId, *body,
+                       UpstreamTemplate{*endpoint, p.caFile, std::move(out)});
+      return;
+    }
+    // A malformed Ping goes upstream as it is: the server's status 4 says what is wrong.
+  }
+  bool sync = false;
+  std::vector<std::string> syncFolders;
+  if (hub_ && parsed != nullptr && parsed->cmd == eas::Command::Sync) {
+    sync = true;
+    if (!in.body.empty()) {
+      auto doc = eas::Document::decode(in.body);
+      auto request = doc.ok() ? eas::decodeSyncRequest(
+                                    *doc, parsed->version.value_or(eas::ProtocolVersion::V14_0))
+                              : eas::Result<eas::SyncRequest>(doc.error());
+      if (!request.ok()) {
+        sync = false;  // the server refuses it too: nothing acknowledged
+      } else {
+        for (const auto& c : request->collections) {
+          syncFolders.push_back(c.collectionId);
+        }
+      }
+    }
+  }
+
   const auto timeout =
       ping ? std::chrono::seconds(heartbeat) + options_.pingMargin : options_.requestTimeout;
   const uint64_t key = nextKey_++;
@@ -290,6 +332,9 @@ void Relay::relay(const std::shared_ptr<net::HttpExchange>& exchange, const Part
   pending.deviceId = p.deviceId;
   pending.user = p.user;
   pending.ping = ping;
+  pending.sync = sync;
+  pending.syncFolders = std::move(syncFolders);
+  pending.syncSeq = sync ? hub_->pendingSeq(p.deviceId) : 0;
   pending_.emplace(key, pending);
   if (ping) {
     trackPing(p.deviceId, 1);
@@ -338,18 +383,14 @@ void Relay::finishUpstream(uint64_t key, net::HttpResult result, const Partnersh
   }
   net::HttpResponse& upstream = *result.response;
   if (upstream.status == 401) {
-    // Password-change resync: never pass a 401 on (the device would prompt for a password it
-    // does not hold); stop upstream attempts for this user at once (no account lock-out).
-    auto changed = store_.markCredentialStale(p.user, p.serverUrl);
-    if (changed.ok() && *changed) {
-      addEvent(p.deviceId, "credential-stale",
-               "the server " + describeHost(p.serverUrl) + " refused the password of " + p.user +
-                   "; enter the new password with `cradle password " + p.user + "`");
-    }
+    markStale(p);
     answerUnavailable(pending.exchange, pending.ping, options_.staleRetryAfter, true);
     return;
   }
   clearError(pending.deviceId);
+  if (hub_ && pending.sync && upstream.status == 200) {
+    hub_->deviceSynced(pending.deviceId, pending.syncFolders, pending.syncSeq);
+  }
   net::HttpResponse out;
   out.status = upstream.status;
   out.reason = upstream.reason;
@@ -360,6 +401,17 @@ void Relay::finishUpstream(uint64_t key, net::HttpResult result, const Partnersh
   }
   out.body = std::move(upstream.body);
   pending.exchange->respond(std::move(out));
+}
+
+void Relay::markStale(const Partnership& p) {
+  // Password-change resync: never pass a 401 on (the device would prompt for a password it
+  // does not hold); stop upstream attempts for this user at once (no account lock-out).
+  auto changed = store_.markCredentialStale(p.user, p.serverUrl);
+  if (changed.ok() && *changed) {
+    addEvent(p.deviceId, "credential-stale",
+             "the server " + describeHost(p.serverUrl) + " refused the password of " + p.user +
+                 "; enter the new password with `cradle password " + p.user + "`");
+  }
 }
 
 void Relay::holdStalePing(const std::shared_ptr<net::HttpExchange>& exchange, const Partnership& p,
@@ -404,6 +456,9 @@ void Relay::answerUnavailable(const std::shared_ptr<net::HttpExchange>& exchange
 
 void Relay::shutdown() {
   stopping_ = true;
+  if (hub_) {
+    hub_->shutdown();
+  }
   auto all = std::move(pending_);
   pending_.clear();
   for (auto& [key, pending] : all) {
@@ -438,16 +493,28 @@ void Relay::credentialUpdated(const std::string& user) {
 }
 
 std::vector<DeviceLiveStatus> Relay::liveStatus() const {
+  const auto hub = hub_ ? hub_->liveStatus() : std::map<std::string, HubLiveStatus>{};
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<DeviceLiveStatus> out;
   for (const auto& [id, info] : devices_) {
     DeviceLiveStatus s;
     s.deviceId = id;
-    // Until the push hub exists a device Ping is relayed as it is: both ends are held at once.
+    // A Ping relayed as it is (no hub) is held at both ends at once.
     s.devicePingHeld = info.pingsInFlight > 0;
     s.upstreamPingHeld = info.pingsInFlight > 0;
     s.lastError = info.lastError;
     out.push_back(std::move(s));
+  }
+  for (const auto& [id, h] : hub) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&id](const DeviceLiveStatus& s) { return s.deviceId == id; });
+    if (it == out.end()) {
+      it = out.insert(out.end(), DeviceLiveStatus{});
+      it->deviceId = id;
+    }
+    it->devicePingHeld = it->devicePingHeld || h.devicePingHeld;
+    it->upstreamPingHeld = it->upstreamPingHeld || h.upstreamPingHeld;
+    it->upstreamHeartbeat = h.upstreamHeartbeat;
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bridge/control/control_server.h"
+#include "bridge/push_hub/push_hub.h"
 #include "bridge/store/store.h"
 #include "bridge/upstream/upstream_client.h"
 #include "eas/http/request.h"
@@ -27,6 +28,10 @@ struct RelayOptions {
   // plus pingMargin.
   uint32_t defaultPingHeartbeat = 3540;
   std::chrono::seconds pingMargin{120};
+  // Heartbeat proxying (bridge/push_hub): device Pings are answered by the hub; off, a Ping is
+  // relayed as it is.
+  bool pushHub = false;
+  PushHubOptions hub;
 };
 
 // The device-facing request handler (bridge/listener feeds it). Per request:
@@ -40,7 +45,9 @@ struct RelayOptions {
 //   - upstream failures become 503 + Retry-After and an event in plain words (once per change
 //     of the device's last error); an upstream 401 marks the credential stale and, while
 //     stale, nothing goes upstream for that user: commands get 503, Pings are held locally for
-//     their heartbeat and end with status 1.
+//     their heartbeat and end with status 1;
+//   - with RelayOptions::pushHub, Pings go to the PushHub (one upstream Ping per device,
+//     device Pings answered locally) and relayed Syncs acknowledge its pending changes.
 // Loop thread for handle()/shutdown(); liveStatus() and credentialUpdated() from any thread.
 // Store calls run on the loop thread (short reads; moving them off the loop is for later).
 class Relay {
@@ -67,6 +74,9 @@ class Relay {
     std::string user;
     bool ping = false;
     UpstreamClient::RequestId upstream = 0;  // 0: held locally (stale credential)
+    bool sync = false;                       // a Sync: acknowledges pending changes (hub)
+    std::vector<std::string> syncFolders;    // its collections; empty: the cached Sync
+    int64_t syncSeq = 0;                     // PushHub::pendingSeq() when it went upstream
     net::EventLoop::TimerId timer = 0;
   };
   struct DeviceInfo {
@@ -79,6 +89,7 @@ class Relay {
   void relay(const std::shared_ptr<net::HttpExchange>& exchange, const Partnership& p,
              const eas::EasRequest* parsed);
   void finishUpstream(uint64_t key, net::HttpResult result, const Partnership& p);
+  void markStale(const Partnership& p);
   void holdStalePing(const std::shared_ptr<net::HttpExchange>& exchange, const Partnership& p,
                      uint32_t heartbeat);
   void answerUnavailable(const std::shared_ptr<net::HttpExchange>& exchange, bool ping,
@@ -92,6 +103,7 @@ class Relay {
   Store& store_;
   RelayOptions options_;
   UpstreamClient upstream_;
+  std::unique_ptr<PushHub> hub_;  // when options_.pushHub
   bool stopping_ = false;
   uint64_t nextKey_ = 1;
   std::map<uint64_t, Pending> pending_;  // loop thread

@@ -96,3 +96,24 @@ TEST_CASE("redact removes credentials and control characters", "[bridge][redact]
   CHECK(redact("cannot reach mapi.example: connection refused") ==
         "cannot reach mapi.example: connection refused");
 }
+
+TEST_CASE("the push hub is on by default and its heartbeat keys are checked", "[bridge][config]") {
+  cradle::test::TempDir dir;
+  ConfigSources s;
+  s.systemFile = dir.path() + "/none-system.properties";
+  s.userFile = dir.path() + "/none-user.properties";
+  std::string error;
+  auto c = loadBridgeConfig(s, error);
+  REQUIRE(c);
+  CHECK(c->pushHub);
+  CHECK(c->upstreamHeartbeat == 3540);
+  s.flags["upstreamHeartbeat"] = "0";
+  CHECK_FALSE(loadBridgeConfig(s, error));
+  CHECK(error.find("upstreamHeartbeat") != std::string::npos);
+  s.flags["upstreamHeartbeat"] = "600";
+  s.flags["pushHub"] = "false";
+  c = loadBridgeConfig(s, error);
+  REQUIRE(c);
+  CHECK_FALSE(c->pushHub);
+  CHECK(c->upstreamHeartbeat == 600);
+}
