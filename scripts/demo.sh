@@ -115,7 +115,8 @@ main() {
   pids+=("$device")
   wait_for "$work/device.log" 30 '"event":"sync","initial":true' ||
     fail "the device did not reach Direct Push"
-  say "device:   WM 6.1 (EAS 12.1) provisioned through the bridge, four folders synced, Ping held"
+  say "device:   WM 6.1 (EAS 12.1) provisioned through the bridge, four folders synced; its Ping is"
+  say "          held by the bridge, which keeps one upstream Ping of its own at mapi-sim"
   say ""
 
   local kinds=(mail mail mail contact meeting task) i=0 what before line added ms
