@@ -1,4 +1,5 @@
-// device-sim: a simulated Windows Mobile handheld (`device-sim run`), printing JSON events.
+// device-sim: a simulated Windows Mobile handheld (`device-sim run`), printing JSON events, and
+// the load generator (`device-sim load`, see device-sim/load/load_cli.cpp).
 //
 //   device-sim run --state DIR --profile wm6|wm61|wm5-msfp|wm5 (--bridge URL | --server URL)
 //                  --user U [--ca FILE] [--password-file FILE] [--device-id ID]
@@ -37,6 +38,7 @@
 
 #include "device-sim/client/device_client.h"
 #include "device-sim/client/event_log.h"
+#include "device-sim/load/load_runner.h"
 #include "device-sim/profiles/profile.h"
 #include "device-sim/schedule/schedule.h"
 #include "device-sim/store/device_store.h"
@@ -202,6 +204,9 @@ void watchSignals(sigset_t set, int64_t durationMs, EventLog* log) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "load") {
+    return loadMain(argc, argv);  // device-sim/load/load_cli.cpp
+  }
   if (argc < 2 || std::string(argv[1]) != "run") {
     return usage(argc < 2 ? "no command" : "unknown command " + std::string(argv[1]));
   }
