@@ -5,6 +5,7 @@
 #include <charconv>
 #include <utility>
 
+#include "bridge/policy/schedule_shaper.h"
 #include "bridge/relay/redact.h"
 #include "eas/wbxml/document.h"
 
@@ -52,6 +53,9 @@ PushHub::PushHub(net::EventLoop& loop, Store& store, UpstreamClient& upstream,
       unauthorized_(std::move(unauthorized)) {
   options_.upstreamHeartbeatMin = std::max<uint32_t>(1, options_.upstreamHeartbeatMin);
   options_.upstreamHeartbeat = std::max(options_.upstreamHeartbeat, options_.upstreamHeartbeatMin);
+  if (!options_.now) {
+    options_.now = [] { return std::chrono::system_clock::now(); };
+  }
 }
 
 PushHub::~PushHub() = default;
@@ -176,6 +180,14 @@ void PushHub::deviceSynced(const std::string& deviceId, const std::vector<std::s
     logLine("store: " + acked.error().detail);
     return;
   }
+  if (it != devices_.end()) {
+    // The device has seen these folders: nothing of them is held any more.
+    auto& held = it->second.held;
+    held.erase(std::remove_if(
+                   held.begin(), held.end(),
+                   [&](const std::string& f) { return folders.empty() || contains(folders, f); }),
+               held.end());
+  }
   if (it != devices_.end() && !stopping_ && !it->second.halted && it->second.upstream) {
     // The synced folders go back into the upstream Ping.
     cancelUpstream(it->second);
@@ -193,6 +205,8 @@ void PushHub::shutdown() {
     cancelUpstream(d);
     loop_.cancel(d.retryTimer);
     d.retryTimer = 0;
+    loop_.cancel(d.slotTimer);
+    d.slotTimer = 0;
     publish(id, d);
   }
 }
@@ -219,7 +233,7 @@ bool PushHub::deliverPending(const std::string& id, Device& d,
   eas::PingResponse ping;
   ping.status = eas::PingStatus::Changes;
   for (const auto& f : d.folders) {
-    if (contains(pending, f.id)) {
+    if (contains(pending, f.id) && !contains(d.held, f.id)) {
       ping.folders.push_back(f.id);  // MS-ASCMD 2.2.3.71.2: the changed folders
     }
   }
@@ -400,7 +414,8 @@ void PushHub::upstreamDone(const std::string& id, uint64_t gen, net::HttpResult 
         retryLater(id, d, std::chrono::seconds(1));
         break;
       }
-      if (d.parked) {
+      const bool held = holdBySchedule(id, d, ping->folders);
+      if (d.parked && !held) {
         auto parked = d.parked;
         deliverPending(id, d, parked);
       }
@@ -456,6 +471,49 @@ std::vector<std::string> PushHub::pendingFolders(const std::string& id) const {
     return {};
   }
   return batch->folderIds;
+}
+
+bool PushHub::holdBySchedule(const std::string& id, Device& d,
+                             const std::vector<std::string>& folders) {
+  auto found = store_.partnership(id);
+  if (!found.ok() || !found->has_value()) {
+    return false;
+  }
+  const Schedule& schedule = (*found)->schedule;
+  const auto now = options_.now();
+  if (ScheduleShaper::deliverNow(schedule, now)) {
+    d.held.clear();
+    return false;
+  }
+  int64_t saved = 0;
+  for (const std::string& f : folders) {
+    if (!contains(d.held, f)) {
+      d.held.push_back(f);
+    }
+    ++saved;
+  }
+  StatisticsDelta delta;
+  delta.wakeupsSaved = saved;
+  stats(id, delta);
+  if (d.slotTimer == 0) {
+    if (auto slot = ScheduleShaper::nextSlot(schedule, now)) {
+      const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*slot - now);
+      d.slotTimer = loop_.runAfter(std::max(delay, std::chrono::milliseconds(0)), [this, id] {
+        auto it = devices_.find(id);
+        if (it == devices_.end()) {
+          return;
+        }
+        Device& dev = it->second;
+        dev.slotTimer = 0;
+        dev.held.clear();  // the slot: everything held is announced now
+        if (dev.parked && !stopping_) {
+          auto parked = dev.parked;
+          deliverPending(id, dev, parked);
+        }
+      });
+    }
+  }
+  return true;
 }
 
 void PushHub::stats(const std::string& id, const StatisticsDelta& delta) {

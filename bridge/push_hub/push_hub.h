@@ -26,6 +26,8 @@ struct PushHubOptions {
   uint32_t survivalsBeforeRaise = 3;     // full-heartbeat survivals before H_up goes up again
   std::chrono::seconds pingMargin{120};  // upstream time-out = H_up + pingMargin
   std::chrono::seconds maxBackoff{30};   // unreachable upstream: retries 1 s, 2 s, ... up to this
+  // Wall clock for schedule shaping (peak hours are local time); empty: the system clock.
+  std::function<std::chrono::system_clock::time_point()> now;
 };
 
 // What the relay hands over with a device Ping: where the upstream Ping goes and its request
@@ -54,6 +56,10 @@ struct HubLiveStatus {
 // synced yet); a device Ping is answered status 2 at once while any of its folders is pending.
 // Until the device syncs, a pending folder is reported to each of its Pings: that is EAS's own
 // meaning of status 2 (not a second change).
+// Schedule shaping (bridge/policy/schedule_shaper.h): outside AsItemsArrive, changes reported
+// upstream are recorded as pending but held from the device (each counted as a wake-up saved)
+// until the schedule's next slot, when a parked Ping is answered status 2; a manual schedule
+// holds them until the device's own Sync. Parked Pings run to their expiry (status 1) meanwhile.
 // Loop thread for everything but liveStatus() (any thread). Store calls run on the loop thread
 // (single-row SQLite reads and writes under WAL, well under a millisecond here); moving them to
 // a worker would need a per-device queue to keep their order and is left for later.
@@ -107,6 +113,9 @@ class PushHub {
     std::shared_ptr<net::HttpExchange> parked;
     net::EventLoop::TimerId parkTimer = 0;
     uint64_t parkGen = 0;
+    // schedule shaping
+    std::vector<std::string> held;  // pending folders not announced before the next slot
+    net::EventLoop::TimerId slotTimer = 0;
   };
 
   void answerParked(const std::string& id, Device& d, net::HttpResponse response);
@@ -121,6 +130,8 @@ class PushHub {
   std::vector<std::string> pendingFolders(const std::string& id) const;
   void stats(const std::string& id, const StatisticsDelta& delta);
   void publish(const std::string& id, const Device& d);
+  // Changes of `folders` just recorded: held by the device's schedule? (then counted as saved)
+  bool holdBySchedule(const std::string& id, Device& d, const std::vector<std::string>& folders);
 
   net::EventLoop& loop_;
   Store& store_;

@@ -9,6 +9,7 @@
 #include "bridge/relay/redact.h"
 #include "eas/base64.h"
 #include "eas/http/headers.h"
+#include "eas/message/item_operations.h"
 #include "eas/message/ping.h"
 #include "eas/message/sync.h"
 #include "eas/wbxml/document.h"
@@ -295,8 +296,55 @@ void Relay::relay(const std::shared_ptr<net::HttpExchange>& exchange, const Part
                                                                          (*credential)->password));
   out.body = in.body;
 
-  if (ping && hub_) {
+  const eas::ProtocolVersion version = parsed != nullptr
+                                           ? parsed->version.value_or(eas::ProtocolVersion::V14_0)
+                                           : eas::ProtocolVersion::V14_0;
+  Pending::Filter filter = Pending::Filter::None;
+  const eas::Command cmd = parsed != nullptr ? parsed->cmd : eas::Command::Sync;
+  if (parsed != nullptr && ping) {
     auto body = eas::decodePingRequestBody(in.body);
+    if (body.ok() && !body->folders.empty()) {
+      auto kept = filterPingFolders(body->folders, p.dataTypes);
+      if (kept.empty()) {
+        // Only folders of unselected data types: nothing to watch upstream.
+        holdStalePing(exchange, p, heartbeat);
+        return;
+      }
+      if (kept.size() != body->folders.size()) {
+        body->folders = std::move(kept);
+        out.body = eas::encode(*body);
+      }
+    }
+  } else if (parsed != nullptr && cmd == eas::Command::FolderSync) {
+    filter = Pending::Filter::FolderSync;
+  } else if (parsed != nullptr && cmd == eas::Command::Sync) {
+    if (auto rewritten = rewriteSyncOptions(in.body, version, p.email, folderTypes_[p.deviceId])) {
+      out.body = std::move(*rewritten);
+    }
+  } else if (parsed != nullptr && cmd == eas::Command::ItemOperations) {
+    if (!p.email.attachments) {
+      if (auto refused = refuseAttachmentFetches(in.body, version)) {
+        net::HttpResponse r;
+        r.body = std::move(*refused);
+        r.headers.emplace_back("Content-Type", std::string(WbxmlType));
+        exchange->respond(std::move(r));
+        return;
+      }
+    } else if (p.email.attachmentMaxBytes > 0) {
+      filter = Pending::Filter::ItemOperations;
+    }
+  } else if (parsed != nullptr && cmd == eas::Command::GetAttachment) {
+    if (!p.email.attachments) {
+      exchange->respond(plain(403, "attachments are off for this device"));
+      return;
+    }
+    if (p.email.attachmentMaxBytes > 0) {
+      filter = Pending::Filter::GetAttachment;
+    }
+  }
+
+  if (ping && hub_) {
+    auto body = eas::decodePingRequestBody(out.body);
     if (body.ok()) {
       out.body.clear();
       hub_->devicePing(exchange, p.deviceId, *body,
@@ -309,8 +357,8 @@ void Relay::relay(const std::shared_ptr<net::HttpExchange>& exchange, const Part
   std::vector<std::string> syncFolders;
   if (hub_ && parsed != nullptr && parsed->cmd == eas::Command::Sync) {
     sync = true;
-    if (!in.body.empty()) {
-      auto doc = eas::Document::decode(in.body);
+    if (!out.body.empty()) {
+      auto doc = eas::Document::decode(out.body);
       auto request = doc.ok() ? eas::decodeSyncRequest(
                                     *doc, parsed->version.value_or(eas::ProtocolVersion::V14_0))
                               : eas::Result<eas::SyncRequest>(doc.error());
@@ -335,6 +383,8 @@ void Relay::relay(const std::shared_ptr<net::HttpExchange>& exchange, const Part
   pending.sync = sync;
   pending.syncFolders = std::move(syncFolders);
   pending.syncSeq = sync ? hub_->pendingSeq(p.deviceId) : 0;
+  pending.filter = filter;
+  pending.version = version;
   pending_.emplace(key, pending);
   if (ping) {
     trackPing(p.deviceId, 1);
@@ -400,7 +450,34 @@ void Relay::finishUpstream(uint64_t key, net::HttpResult result, const Partnersh
     }
   }
   out.body = std::move(upstream.body);
+  if (out.status == 200) {
+    applyAnswerPolicy(pending, p, out);
+  }
   pending.exchange->respond(std::move(out));
+}
+
+void Relay::applyAnswerPolicy(const Pending& pending, const Partnership& p,
+                              net::HttpResponse& out) {
+  switch (pending.filter) {
+    case Pending::Filter::None:
+      return;
+    case Pending::Filter::FolderSync:
+      if (auto filtered = filterFolderSync(out.body, p.dataTypes, folderTypes_[p.deviceId])) {
+        out.body = std::move(*filtered);
+      }
+      return;
+    case Pending::Filter::ItemOperations:
+      if (auto capped =
+              capAttachmentFetches(out.body, pending.version, p.email.attachmentMaxBytes)) {
+        out.body = std::move(*capped);
+      }
+      return;
+    case Pending::Filter::GetAttachment:
+      if (out.body.size() > p.email.attachmentMaxBytes) {
+        out = plain(403, "the attachment is larger than this device may fetch");
+      }
+      return;
+  }
 }
 
 void Relay::markStale(const Partnership& p) {

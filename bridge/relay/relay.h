@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bridge/control/control_server.h"
+#include "bridge/policy/device_policy.h"
 #include "bridge/push_hub/push_hub.h"
 #include "bridge/store/store.h"
 #include "bridge/upstream/upstream_client.h"
@@ -47,7 +48,16 @@ struct RelayOptions {
 //     stale, nothing goes upstream for that user: commands get 503, Pings are held locally for
 //     their heartbeat and end with status 1;
 //   - with RelayOptions::pushHub, Pings go to the PushHub (one upstream Ping per device,
-//     device Pings answered locally) and relayed Syncs acknowledge its pending changes.
+//     device Pings answered locally) and relayed Syncs acknowledge its pending changes;
+//   - the device's policy (bridge/policy, read from the store with each request, so `cradle
+//     device set` applies at the next request): FolderSync answers lose the folders of
+//     unselected data types; Pings lose such folders (a Ping left with none is held locally and
+//     ends with status 1 at its heartbeat, nothing goes upstream); a Sync of such a collection
+//     is relayed as it is (the device only knows it from an earlier, unfiltered hierarchy; the
+//     server's answer is the least surprising); e-mail collections' Sync Options are bounded by
+//     the e-mail limits; attachment fetches (ItemOperations FileReference, GetAttachment) are
+//     refused while attachments are off (ItemOperations status 16, GetAttachment HTTP 403) and
+//     above attachmentMaxBytes when on (status 11, HTTP 403).
 // Loop thread for handle()/shutdown(); liveStatus() and credentialUpdated() from any thread.
 // Store calls run on the loop thread (short reads; moving them off the loop is for later).
 class Relay {
@@ -78,6 +88,9 @@ class Relay {
     std::vector<std::string> syncFolders;    // its collections; empty: the cached Sync
     int64_t syncSeq = 0;                     // PushHub::pendingSeq() when it went upstream
     net::EventLoop::TimerId timer = 0;
+    enum class Filter : uint8_t { None, FolderSync, ItemOperations, GetAttachment };
+    Filter filter = Filter::None;  // the policy applied to the answer
+    eas::ProtocolVersion version = eas::ProtocolVersion::V14_0;
   };
   struct DeviceInfo {
     int pingsInFlight = 0;
@@ -89,6 +102,8 @@ class Relay {
   void relay(const std::shared_ptr<net::HttpExchange>& exchange, const Partnership& p,
              const eas::EasRequest* parsed);
   void finishUpstream(uint64_t key, net::HttpResult result, const Partnership& p);
+  // The policy on the answer of a relayed request (FolderSync filter, attachment caps).
+  void applyAnswerPolicy(const Pending& pending, const Partnership& p, net::HttpResponse& out);
   void markStale(const Partnership& p);
   void holdStalePing(const std::shared_ptr<net::HttpExchange>& exchange, const Partnership& p,
                      uint32_t heartbeat);
@@ -106,8 +121,9 @@ class Relay {
   std::unique_ptr<PushHub> hub_;  // when options_.pushHub
   bool stopping_ = false;
   uint64_t nextKey_ = 1;
-  std::map<uint64_t, Pending> pending_;  // loop thread
-  mutable std::mutex mutex_;             // guards devices_
+  std::map<uint64_t, Pending> pending_;             // loop thread
+  std::map<std::string, FolderTypes> folderTypes_;  // loop thread; per device id
+  mutable std::mutex mutex_;                        // guards devices_
   std::map<std::string, DeviceInfo> devices_;
 };
 

@@ -7,7 +7,7 @@
 //                  [--schedule asap|peak=10,offpeak=240[,days=all|weekdays,start=HH:MM,end=HH:MM]]
 //                  [--time-scale N] [--max-pushes N] [--duration SECONDS] [--send-mail ADDRESS]
 //                  [--heartbeat-default S] [--heartbeat-min S] [--heartbeat-max S]
-//                  [--heartbeat-increment S] [--heartbeat-successes N]
+//                  [--heartbeat-increment S] [--heartbeat-successes N] [--autd on|off]
 //
 // The password (or the bridge's device secret) comes from --password-file (mode 0600, else
 // refused) or the first line of standard input, never from the command line. Runs until
@@ -17,6 +17,9 @@
 // 4, a server that demands a Provision the profile cannot do, store failures) exit 1, usage
 // errors 2. A remote wipe erases DIR/device.db, reports "wiped" and ends the run with 0.
 // --bridge and --server differ only in what the secret is: the device speaks EAS to either.
+// --autd on: Up-to-date notifications instead of Direct Push (Exchange 2003): the device prints
+// "autd-listening" with the URL to register (`mapi-sim devices notify ID URL`) and syncs on
+// every notice it receives there; the summary counts them as smsNotifications.
 // The --heartbeat-* options override the profile's HeartbeatConfig (tests use seconds-long
 // heartbeats; mapi-sim then needs `settings set heartbeat.min=1`).
 #include <signal.h>
@@ -56,7 +59,7 @@ constexpr const char* Usage =
     "         [--email-size BYTES|entire] [--schedule asap|peak=10,offpeak=240,...]\n"
     "         [--time-scale N] [--max-pushes N] [--duration SECONDS] [--send-mail ADDRESS]\n"
     "         [--heartbeat-default S] [--heartbeat-min S] [--heartbeat-max S]\n"
-    "         [--heartbeat-increment S] [--heartbeat-successes N]\n"
+    "         [--heartbeat-increment S] [--heartbeat-successes N] [--autd on|off]\n"
     "  The password or device secret is read from --password-file (mode 0600) or stdin.\n";
 
 int usage(const std::string& why) {
@@ -231,7 +234,8 @@ int main(int argc, char** argv) {
                                 "--heartbeat-min",
                                 "--heartbeat-max",
                                 "--heartbeat-increment",
-                                "--heartbeat-successes"};
+                                "--heartbeat-successes",
+                                "--autd"};
   for (int i = 2; i < argc; ++i) {
     const std::string name = argv[i];
     if (name == "--password" || name.rfind("--password=", 0) == 0) {
@@ -336,6 +340,12 @@ int main(int argc, char** argv) {
     if (auto st = validate(*config.schedule, supportsDirectPush(config.profile)); !st.ok()) {
       return usage("--schedule: " + st.error().message());
     }
+  }
+  if (opt.count("--autd")) {
+    if (opt["--autd"] != "on" && opt["--autd"] != "off") {
+      return usage("--autd on|off");
+    }
+    config.autd = opt["--autd"] == "on";
   }
   if (opt.count("--time-scale")) {
     auto scale = parseNumber(opt["--time-scale"], 1'000'000);

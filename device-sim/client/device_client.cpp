@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <utility>
@@ -15,7 +17,9 @@
 #include "eas/message/provision.h"
 #include "eas/message/send_mail.h"
 #include "eas/message/settings.h"
+#include "net/event_loop.h"
 #include "net/http_message.h"
+#include "net/http_server.h"
 
 namespace devicesim {
 
@@ -760,6 +764,9 @@ int DeviceClient::run() {
     fail("schedule: " + schedule.error().message(), ExitError);
     return exitCode_;
   }
+  if (config_.autd) {
+    return autdLoop();
+  }
   const int64_t origin = nowMillis();
   auto clock = TimeScale::create(origin, origin, config_.timeScale);
   if (!clock.ok()) {
@@ -794,6 +801,55 @@ int DeviceClient::run() {
                             .add("added", after - before));
     }
   }
+  return exitCode_;
+}
+
+// AUTD: the server POSTs a notice to the URL the device registered (with Exchange 2003 an SMS to
+// the handheld); each one is counted and answered with a Sync of the selected folders.
+int DeviceClient::autdLoop() {
+  cradle::net::EventLoop loop;
+  std::mutex mutex;
+  std::condition_variable arrived;
+  uint64_t notices = 0;
+  cradle::net::HttpServer inbox(
+      loop, cradle::net::HttpServerOptions{},
+      [&](std::shared_ptr<cradle::net::HttpExchange> ex) {
+        ++log_.counters().smsNotifications;
+        {
+          std::lock_guard lock(mutex);
+          ++notices;
+        }
+        arrived.notify_one();
+        ex->respond(cradle::net::HttpResponse{});
+      });
+  std::string error;
+  if (!inbox.start(error)) {
+    fail("AUTD listener: " + error, ExitError);
+    return exitCode_;
+  }
+  std::thread loopThread([&loop] { loop.run(); });
+  log_.emit("autd-listening",
+            JsonFields().add("url", "http://127.0.0.1:" + std::to_string(inbox.port()) + "/sms"));
+  uint64_t handled = 0;
+  while (!stop_) {
+    {
+      std::unique_lock lock(mutex);
+      arrived.wait_for(lock, std::chrono::milliseconds(500), [&] { return notices > handled; });
+      if (notices == handled) {
+        continue;
+      }
+      handled = notices;  // several notices before one Sync need only that Sync
+    }
+    ++log_.counters().wakeUps;
+    ++log_.counters().pushes;
+    log_.emit("sms-woke", JsonFields().add("notices", log_.counters().smsNotifications.load()));
+    syncFolders(selectedFolders(), false);
+    if (config_.maxPushes != 0 && log_.counters().pushes.load() >= config_.maxPushes) {
+      stop_ = true;
+    }
+  }
+  loop.stop();
+  loopThread.join();
   return exitCode_;
 }
 

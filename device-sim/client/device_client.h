@@ -41,6 +41,9 @@ struct DeviceConfig {
   uint32_t timeScale = 1;
   uint64_t maxPushes = 0;                 // 0: no limit
   std::optional<std::string> sendMailTo;  // one SendMail after the initial sync
+  // Up-to-date notifications (Exchange 2003 AUTD) instead of Direct Push: the device listens on
+  // 127.0.0.1 for the server's notices (the stand-in for an SMS) and syncs on each one.
+  bool autd = false;
 };
 
 // Exit codes of run().
@@ -63,6 +66,7 @@ class DeviceClient {
   int run();
 
  private:
+  int autdLoop();
   struct Reply;
   Reply call(cradle::eas::Command cmd, const std::string& body, int64_t timeoutMs,
              const std::string& contentType = "application/vnd.ms-sync.wbxml",

@@ -103,6 +103,7 @@ bool EventLog::summary() {
       .add("bytesSent", counters_.bytesSent.load())
       .add("bytesReceived", counters_.bytesReceived.load())
       .add("pushes", counters_.pushes.load())
+      .add("smsNotifications", counters_.smsNotifications.load())
       .add("latencySamples", n)
       .add("meanLatencyMs",
            n ? counters_.latencySumMs.load() / static_cast<int64_t>(n) : static_cast<int64_t>(-1));

@@ -46,6 +46,7 @@ struct Counters {
   std::atomic<uint64_t> pushes{0};
   std::atomic<int64_t> latencySumMs{0};  // may hold negative samples (clock skew)
   std::atomic<uint64_t> latencyCount{0};
+  std::atomic<uint64_t> smsNotifications{0};  // AUTD notices received (Exchange 2003 AUTD)
 };
 
 // Writes events to a FILE (stdout). Thread-safe: the device loop emits events, the signal

@@ -238,7 +238,7 @@ TEST_CASE("over HTTPS the device verifies the server against --ca", "[device-sim
   CHECK(d.child.stop(SIGTERM, std::chrono::milliseconds(5000)) == 0);
 }
 
-TEST_CASE("--max-pushes ends the run with a summary", "[device-sim][run]") {
+TEST_CASE("the --max-pushes option ends the run with a summary", "[device-sim][run]") {
   Sim s;
   Device d(s, "m",
            {"--profile", "wm6", "--types", "email", "--heartbeat-default", "10", "--max-pushes",
@@ -426,4 +426,28 @@ TEST_CASE("the command line refuses a password on argv and a readable password f
   CHECK(has(r.out, "\"event\":\"error\""));
   CHECK(has(r.out, "\"event\":\"summary\""));
   CHECK(!has(r.out + r.err, "secret"));
+}
+
+TEST_CASE("AUTD: the server's notices wake a device that does not Ping", "[device-sim][run][autd]") {
+  Sim s;
+  Device d(s, "autd", {"--profile", "wm5-msfp", "--autd", "on", "--max-pushes", "1"});
+  REQUIRE(d.waitEvent("sync", "\"initial\":true"));
+  REQUIRE(d.waitEvent("autd-listening"));
+  std::string url;
+  for (const auto& l : d.lines()) {
+    if (has(l, "\"event\":\"autd-listening\"")) {
+      const auto at = l.find("\"url\":\"") + 7;
+      url = l.substr(at, l.find('"', at) - at);
+    }
+  }
+  REQUIRE(url.rfind("http://127.0.0.1:", 0) == 0);
+  s.sim.ok({"devices", "notify", deviceIdFor("autd"), url});
+  s.sim.ok({"deliver", "--to", "alice", "--subject", "Sent by AUTD", "--body", "x"});
+  CHECK(d.waitEvent("sms-woke"));
+  CHECK(d.waitEvent("item-added", "\"subject\":\"Sent by AUTD\""));
+  CHECK(d.waitEvent("summary", "\"smsNotifications\":1"));
+  CHECK(d.child.stop(SIGTERM) == 0);
+  // The device never held a Ping: AUTD replaces Direct Push.
+  CHECK(d.count([](const std::string& l) { return has(l, "\"event\":\"push-woke\""); }) == 0);
+  CHECK(has(s.sim.ok({"status"}), "\"smsNotifications\": 1"));
 }
