@@ -34,11 +34,18 @@
 #include "eas/message/ping.h"
 #include "eas/message/sync.h"
 #include "eas/wbxml/document.h"
+#include "bench/bench_support.h"
 #include "net/event_loop.h"
 #include "net/http_client.h"
 #include "tests/support/process.h"
 
 namespace {
+
+using cradle::bench::cpuTicks;
+using cradle::bench::freePort;
+using cradle::bench::percentile;
+using cradle::bench::rssKiB;
+using cradle::bench::waitUntil;
 
 using namespace cradle;
 using Clock = std::chrono::steady_clock;
@@ -49,63 +56,6 @@ constexpr const char* Password = "bench-Pass1";
 constexpr uint32_t Heartbeat = 3000;  // device Ping heartbeat (s); nginx read timeout is 3700 s
 
 std::string binPath(const std::string& name) { return std::string(CRADLE_BIN_DIR) + "/" + name; }
-
-long rssKiB(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::stol(line.substr(6));
-    }
-  }
-  return -1;
-}
-
-// utime + stime in clock ticks.
-long cpuTicks(pid_t pid) {
-  const std::string all = cradle::test::readFile("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = all.rfind(')');
-  std::istringstream rest(all.substr(close + 2));
-  std::string field;
-  long ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14 || i == 15) {
-      ticks += std::stol(field);
-    }
-  }
-  return ticks;
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) {
-    return 0;
-  }
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
-bool waitUntil(const std::function<bool()>& done, std::chrono::seconds limit) {
-  const auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (done()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
-uint16_t freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // One simulated device; `password` is the upstream password (direct, nginx) or the device
 // secret (bridge).
@@ -264,73 +214,6 @@ class Load {
 };
 
 // mapi-sim's admin API.
-struct Admin {
-  explicit Admin(const std::string& dir) {
-    auto url = cradle::test::waitForLine(dir + "/admin.url", std::chrono::seconds(10));
-    token = cradle::test::waitForLine(dir + "/admin.token", std::chrono::seconds(10));
-    client = std::make_unique<net::BlockingHttpClient>(*net::parseEndpoint(url));
-  }
-  net::HttpResult call(const std::string& method, const std::string& target,
-                       const std::string& body = {}) {
-    net::HttpRequest r;
-    r.method = method;
-    r.target = target;
-    r.headers.emplace_back("Authorization", "Bearer " + token);
-    r.body = body;
-    return client->send(r);
-  }
-  int held() {
-    auto r = call("GET", "/status");
-    if (!r.ok()) {
-      return -1;
-    }
-    auto p = r.response->body.find("\"heldPings\":");
-    return p == std::string::npos ? -1 : std::stoi(r.response->body.substr(p + 12));
-  }
-  std::string token;
-  std::unique_ptr<net::BlockingHttpClient> client;
-};
-
-// nginx as a plain reverse proxy (one process, no master); proxy_read_timeout above the
-// heartbeat, upstream keep-alive.
-struct Nginx {
-  Child child;
-  uint16_t port = 0;
-  bool start(const std::string& dir, const net::Endpoint& upstream) {
-    if (::access("/usr/sbin/nginx", X_OK) != 0) {
-      return false;
-    }
-    port = freePort();
-    std::filesystem::create_directories(dir + "/tmp");
-    std::ofstream conf(dir + "/nginx.conf");
-    conf << "daemon off;\nmaster_process off;\nworker_processes 1;\n"
-         << "worker_rlimit_nofile 20000;\npid " << dir << "/nginx.pid;\nerror_log " << dir
-         << "/error.log warn;\nevents { worker_connections 19500; }\nhttp {\n"
-         << "  access_log off;\n  client_body_temp_path " << dir << "/tmp/body;\n"
-         << "  proxy_temp_path " << dir << "/tmp/proxy;\n  fastcgi_temp_path " << dir
-         << "/tmp/fastcgi;\n  uwsgi_temp_path " << dir << "/tmp/uwsgi;\n  scgi_temp_path " << dir
-         << "/tmp/scgi;\n  upstream sim { server " << upstream.host << ":" << upstream.port
-         << "; keepalive 64; }\n  server {\n    listen 127.0.0.1:" << port
-         << ";\n    location / {\n      proxy_pass http://sim;\n"
-         << "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
-         << "      proxy_read_timeout 3700s;\n    }\n  }\n}\n";
-    conf.close();
-    child.start({"/usr/sbin/nginx", "-p", dir, "-c", dir + "/nginx.conf"}, dir, "nginx");
-    for (int i = 0; i < 200; ++i) {
-      net::BlockingHttpClient probe(net::Endpoint{false, "127.0.0.1", port}, nullptr,
-                                    std::chrono::milliseconds(200));
-      net::HttpRequest r;
-      r.method = "OPTIONS";
-      r.target = "/";
-      if (probe.send(r).ok()) {
-        return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    std::cerr << "nginx did not start: " << child.output();
-    return false;
-  }
-};
 
 // mapi-sim (users solo and crowd, plain HTTP) and a bridge state folder whose store gets the
 // partnerships directly (see pair()); both processes can be restarted on the same data.
@@ -368,7 +251,7 @@ class Rig {
       std::cerr << "mapi-sim did not start: " << sim.output();
       return false;
     }
-    admin = std::make_unique<Admin>(data_);
+    admin = std::make_unique<bench::MapiSimAdmin>(data_);
     admin->call("POST", "/settings",
                 R"({"set":["security.exempt=+solo","security.exempt=+crowd"]})");
     if (inbox.empty()) {
@@ -469,7 +352,7 @@ class Rig {
 
   Child sim;
   Child bridge;
-  std::unique_ptr<Admin> admin;
+  std::unique_ptr<bench::MapiSimAdmin> admin;
   std::string easUrl;
   std::string bridgeUrl;
   std::string inbox;
@@ -569,12 +452,12 @@ bool runHeld(Rig& rig, std::vector<std::unique_ptr<Device>>& crowdAll, Device& s
   const int expected = devices + 1;
   // Held at the bridge: the device Ping is parked in the hub and its upstream Ping is held by
   // mapi-sim.
-  waitUntil([&] { return rig.admin->held() >= expected || load.failures.load() > 0; },
+  waitUntil([&] { return rig.admin->heldPings() >= expected || load.failures.load() > 0; },
             std::chrono::seconds(180));
   out.setupSeconds = std::chrono::duration<double>(Clock::now() - setupStart).count();
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   out.devices = devices;
-  out.held = std::min(load.parked.load(), rig.admin->held());
+  out.held = std::min(load.parked.load(), rig.admin->heldPings());
   reportFailure(crowd, "bridge");
   if (solo.failed) {
     std::cerr << "solo failed: " << solo.error << "\n";
@@ -631,12 +514,12 @@ bool runHeld(Rig& rig, std::vector<std::unique_ptr<Device>>& crowdAll, Device& s
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   rig.bridge.stop(SIGTERM);
-  waitUntil([&] { return rig.admin->held() <= 0; }, std::chrono::seconds(60));
+  waitUntil([&] { return rig.admin->heldPings() <= 0; }, std::chrono::seconds(60));
 
   // Baseline: the same held Pings through nginx straight to mapi-sim (two sockets per device in
   // nginx: at most 9,000 within the 20,000-descriptor limit).
   const int viaNginx = std::min(devices, 9000);
-  Nginx nginx;
+  bench::NginxProxy nginx;
   if (nginx.start(rig.path() + "/nginx-" + std::to_string(devices),
                   *net::parseEndpoint(rig.easUrl))) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -644,10 +527,10 @@ bool runHeld(Rig& rig, std::vector<std::unique_ptr<Device>>& crowdAll, Device& s
     Load proxied(loop, net::Endpoint{false, "127.0.0.1", nginx.port});
     auto second = makeDevices("crowd", "NGINX", viaNginx, rig.inbox);
     bringUp(loop, proxied, second, 0);
-    waitUntil([&] { return rig.admin->held() >= viaNginx || proxied.failures.load() > 0; },
+    waitUntil([&] { return rig.admin->heldPings() >= viaNginx || proxied.failures.load() > 0; },
               std::chrono::seconds(180));
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-    out.nginxHeld = std::min(proxied.parked.load(), rig.admin->held());
+    out.nginxHeld = std::min(proxied.parked.load(), rig.admin->heldPings());
     out.nginxKibPerHeld = static_cast<double>(rssKiB(nginx.child.pid()) - nginxBefore) / viaNginx;
     reportFailure(second, "nginx");
     loop.post([&] {
@@ -855,7 +738,7 @@ int main(int argc, char** argv) {
   if (!rig.startSim() || !rig.startBridge()) {
     return 1;
   }
-  Nginx nginx;
+  bench::NginxProxy nginx;
   const bool haveNginx = nginx.start(rig.path() + "/nginx-relay", *net::parseEndpoint(rig.easUrl));
   net::EventLoop loop;
   std::thread loopThread([&] { loop.run(); });

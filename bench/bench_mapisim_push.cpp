@@ -32,11 +32,17 @@
 #include "eas/message/ping.h"
 #include "eas/message/sync.h"
 #include "eas/wbxml/document.h"
+#include "bench/bench_support.h"
 #include "net/event_loop.h"
 #include "net/http_client.h"
 #include "tests/support/process.h"
 
 namespace {
+
+using cradle::bench::cpuTicks;
+using cradle::bench::percentile;
+using cradle::bench::rssKiB;
+using cradle::bench::waitUntil;
 
 using namespace cradle;
 using Clock = std::chrono::steady_clock;
@@ -46,43 +52,6 @@ using cradle::test::TempDir;
 constexpr const char* Password = "bench-Pass1";
 
 std::string binPath(const std::string& name) { return std::string(CRADLE_BIN_DIR) + "/" + name; }
-
-long rssKiB(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::stol(line.substr(6));
-    }
-  }
-  return -1;
-}
-
-// utime + stime in clock ticks.
-long cpuTicks(pid_t pid) {
-  const std::string all = cradle::test::readFile("/proc/" + std::to_string(pid) + "/stat");
-  auto close = all.rfind(')');
-  std::istringstream rest(all.substr(close + 2));
-  std::string field;
-  long utime = 0;
-  long stime = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14) {
-      utime = std::stol(field);
-    } else if (i == 15) {
-      stime = std::stol(field);
-    }
-  }
-  return utime + stime;
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) {
-    return 0;
-  }
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
 
 net::HttpRequest easRequest(eas::Command cmd, const std::string& user, const std::string& device,
                             std::string body) {
@@ -222,97 +191,6 @@ class Load {
   uint32_t heartbeat_;
 };
 
-struct Admin {
-  explicit Admin(const std::string& dir) {
-    auto url = cradle::test::waitForLine(dir + "/admin.url", std::chrono::seconds(10));
-    token = cradle::test::waitForLine(dir + "/admin.token", std::chrono::seconds(10));
-    client = std::make_unique<net::BlockingHttpClient>(*net::parseEndpoint(url));
-  }
-  net::HttpResult call(const std::string& method, const std::string& target,
-                       const std::string& body = {}) {
-    net::HttpRequest r;
-    r.method = method;
-    r.target = target;
-    r.headers.emplace_back("Authorization", "Bearer " + token);
-    r.body = body;
-    return client->send(r);
-  }
-  int held() {
-    auto r = call("GET", "/status");
-    if (!r.ok()) {
-      return -1;
-    }
-    auto p = r.response->body.find("\"heldPings\":");
-    return p == std::string::npos ? -1 : std::stoi(r.response->body.substr(p + 12));
-  }
-  std::string token;
-  std::unique_ptr<net::BlockingHttpClient> client;
-};
-
-bool waitUntil(const std::function<bool()>& done, std::chrono::seconds limit) {
-  const auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (done()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
-uint16_t freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// nginx as a plain reverse proxy (one process, no master), the baseline for memory per held
-// request; proxy_read_timeout above the heartbeat.
-struct Nginx {
-  Child child;
-  uint16_t port = 0;
-  bool start(const std::string& dir, const net::Endpoint& upstream) {
-    if (::access("/usr/sbin/nginx", X_OK) != 0) {
-      return false;
-    }
-    port = freePort();
-    std::filesystem::create_directories(dir + "/tmp");
-    std::ofstream conf(dir + "/nginx.conf");
-    conf << "daemon off;\nmaster_process off;\nworker_processes 1;\n"
-         << "worker_rlimit_nofile 20000;\npid " << dir << "/nginx.pid;\nerror_log " << dir
-         << "/error.log warn;\nevents { worker_connections 19500; }\nhttp {\n"
-         << "  access_log off;\n  client_body_temp_path " << dir << "/tmp/body;\n"
-         << "  proxy_temp_path " << dir << "/tmp/proxy;\n  fastcgi_temp_path " << dir
-         << "/tmp/fastcgi;\n  uwsgi_temp_path " << dir << "/tmp/uwsgi;\n  scgi_temp_path "
-         << dir << "/tmp/scgi;\n  upstream sim { server " << upstream.host << ":"
-         << upstream.port << "; keepalive 64; }\n  server {\n    listen 127.0.0.1:" << port
-         << ";\n    location / {\n      proxy_pass http://sim;\n"
-         << "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
-         << "      proxy_read_timeout 3700s;\n    }\n  }\n}\n";
-    conf.close();
-    child.start({"/usr/sbin/nginx", "-p", dir, "-c", dir + "/nginx.conf"}, dir, "nginx");
-    for (int i = 0; i < 200; ++i) {
-      net::BlockingHttpClient probe(net::Endpoint{false, "127.0.0.1", port},
-                                    nullptr, std::chrono::milliseconds(200));
-      net::HttpRequest r;
-      r.method = "OPTIONS";
-      r.target = "/";
-      if (probe.send(r).ok()) {
-        return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    std::cerr << "nginx did not start: " << child.output();
-    return false;
-  }
-};
-
 struct Figures {
   int devices = 0;
   int held = 0;
@@ -351,7 +229,7 @@ bool runCount(int devices, int rounds, Figures& out) {
     std::cerr << "mapi-sim did not start: " << sim.output();
     return false;
   }
-  Admin admin(data);
+  cradle::bench::MapiSimAdmin admin(data);
   admin.call("POST", "/settings",
              R"({"set":["security.exempt=+solo","security.exempt=+crowd"]})");
   // Learn the Inbox id once (every user gets the same default layout).
@@ -403,11 +281,11 @@ bool runCount(int devices, int rounds, Figures& out) {
               std::chrono::seconds(120));
   }
   const int expected = devices + 1;
-  waitUntil([&] { return admin.held() >= expected || load.failures.load() > 0; },
+  waitUntil([&] { return admin.heldPings() >= expected || load.failures.load() > 0; },
             std::chrono::seconds(120));
   const double setupSeconds = std::chrono::duration<double>(Clock::now() - setupStart).count();
   out.devices = devices;
-  out.held = admin.held();
+  out.held = admin.heldPings();
   if (load.failures.load() > 0) {
     for (const auto& d : crowd) {
       if (d->failed) {
@@ -474,12 +352,12 @@ bool runCount(int devices, int rounds, Figures& out) {
       d->conn->close();
     }
   });
-  waitUntil([&] { return admin.held() <= 1; }, std::chrono::seconds(60));
+  waitUntil([&] { return admin.heldPings() <= 1; }, std::chrono::seconds(60));
 
   // Baseline: the same held requests through nginx, which then holds two sockets per device
   // (the load client and this machine's 20,000-descriptor limit cap it at 9,000).
   const int viaNginx = devices >= 100 ? std::min(devices, 9000) : 0;  // RSS noise below
-  Nginx nginx;
+  cradle::bench::NginxProxy nginx;
   if (viaNginx > 0 && nginx.start(dir.path() + "/nginx", *net::parseEndpoint(easUrl))) {
     const long nginxBefore = rssKiB(nginx.child.pid());
     Load proxied(loop, net::Endpoint{false, "127.0.0.1", nginx.port}, 3000);
@@ -502,10 +380,10 @@ bool runCount(int devices, int rounds, Figures& out) {
         return proxied.parked.load() + proxied.failures.load() >= static_cast<int>(end);
       }, std::chrono::seconds(120));
     }
-    waitUntil([&] { return admin.held() >= viaNginx + 1 || proxied.failures.load() > 0; },
+    waitUntil([&] { return admin.heldPings() >= viaNginx + 1 || proxied.failures.load() > 0; },
               std::chrono::seconds(120));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    out.nginxHeld = admin.held() - 1;
+    out.nginxHeld = admin.heldPings() - 1;
     out.nginxKibPerHeld =
         static_cast<double>(rssKiB(nginx.child.pid()) - nginxBefore) / viaNginx;
     if (proxied.failures.load() > 0) {
@@ -516,7 +394,7 @@ bool runCount(int devices, int rounds, Figures& out) {
         d->conn->close();
       }
     });
-    waitUntil([&] { return admin.held() <= 1; }, std::chrono::seconds(60));
+    waitUntil([&] { return admin.heldPings() <= 1; }, std::chrono::seconds(60));
     nginx.child.stop(SIGTERM);
   }
   loop.post([&] { solo.conn->close(); });
