@@ -114,18 +114,11 @@ CommandLine parse(const std::vector<std::string>& args) {
   return line;
 }
 
-// The same rule as stateDir() (commands.h, bridge/config/state_dir.cpp), repeated here so the
-// control library does not link the daemon's: --state DIR, else $XDG_STATE_HOME/cradle, else
-// ~/.local/state/cradle.
 std::string stateFolder(const CommandLine& line) {
   if (auto dir = line.flag("--state")) {
-    return *dir;
+    return stateDir({"--state", *dir});
   }
-  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && *xdg == '/') {
-    return std::string(xdg) + "/cradle";
-  }
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr && home[0] != '\0' ? home : ".") + "/.local/state/cradle";
+  return stateDir({});
 }
 
 std::string str(const Object::Ptr& o, const std::string& key) {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "device-sim/client/utc_time.h"
 #include "device-sim/schedule/time_scale.h"
 #include "eas/base64.h"
 #include "eas/http/request.h"
@@ -40,20 +41,6 @@ std::string randomDeviceId() {
     id += hex[rd() % 16];
   }
   return id;
-}
-
-// "2026-11-25T09:26:27.123Z" (or without milliseconds) -> unix ms; nullopt when malformed.
-std::optional<int64_t> parseUtcMillis(const std::string& s) {
-  std::tm tm{};
-  int ms = 0;
-  const int n = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year, &tm.tm_mon,
-                            &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms);
-  if (n < 6) {
-    return std::nullopt;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + (n == 7 ? ms : 0);
 }
 
 // What the user sees first: a subject, or a contact's display name.

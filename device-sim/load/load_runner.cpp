@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "device-sim/client/utc_time.h"
 #include "eas/base64.h"
 #include "eas/http/request.h"
 #include "eas/message/folder_sync.h"
@@ -34,20 +35,6 @@ int64_t nowUnixMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// "2026-11-25T09:26:27.123Z" (or without milliseconds) -> unix ms; nullopt when malformed.
-std::optional<int64_t> parseUtcMillis(const std::string& s) {
-  std::tm tm{};
-  int ms = 0;
-  const int n = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year, &tm.tm_mon,
-                            &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms);
-  if (n < 6) {
-    return std::nullopt;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + (n == 7 ? ms : 0);
 }
 
 int64_t percentile(std::vector<int64_t> v, double p) {
